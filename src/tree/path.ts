@@ -1,0 +1,13 @@
+/**
+ * A leaf's path is the list of map keys from the root; list indices are not part of it
+ * (sops spec §3). The AAD binds each sealed value to that path, so a value moved to another
+ * key no longer opens.
+ */
+export type TreePath = readonly string[]
+
+/** `join(path, ":") + ":"`, the additional authenticated data sops uses for a value. */
+export function aad(path: TreePath): string {
+  let out = ""
+  for (const key of path) out += key + ":"
+  return out
+}
