@@ -1,4 +1,4 @@
-import type { Branch, TreeNode } from "../tree/node.js"
+import type { Branch, MapNode } from "../tree/node.js"
 
 export const FormatName = {
   Yaml: "yaml",
@@ -9,32 +9,36 @@ export const FormatName = {
 } as const
 export type FormatName = (typeof FormatName)[keyof typeof FormatName]
 
+/** A sealed file split into its data branches and its `sops` metadata tree. */
+export interface SealedFile {
+  readonly branches: Branch[]
+  /** The metadata as a generic map tree (flat formats already unflattened); null when absent. */
+  readonly metadata: MapNode | null
+}
+
 /**
- * A file format: bytes ⇄ branches, plus where that format keeps the sops metadata.
- * `parse` reads plain and sealed files alike (sealed values are just `ENC[...]` strings);
- * `splitMetadata` then takes the metadata out as a generic tree (flat formats unflatten it)
- * and `joinMetadata` puts it back the way sops writes it for that format.
+ * A file format, modelled on sops' stores: plain bytes ⇄ branches, and sealed bytes ⇄
+ * branches + metadata (where the metadata lives is the format's business: a `sops` key in
+ * YAML/JSON, `sops_`-prefixed keys in dotenv, a `[sops]` section in INI, a JSON envelope for
+ * binary).
  */
 export interface Format {
   readonly name: FormatName
   /** dotenv/ini: string leaves, at most one level of sections. */
   readonly flat: boolean
-  /** @throws FormatError (code FORMAT) naming `source` and the line where known */
+  /** Reads a plain file. @throws FormatError (code FORMAT) naming `source` and the line where known */
   parse(input: Uint8Array, source: string): Branch[]
-  /** @throws FormatError when the tree cannot be written in this format (e.g. nested dotenv) */
+  /** Writes a plain file. @throws FormatError when the tree cannot be written in this format */
   emit(branches: readonly Branch[], options?: EmitOptions): Uint8Array
-  /** Removes the metadata from the branches; `metadata` is null when the file carries none. */
-  splitMetadata(
-    branches: readonly Branch[],
-    source: string,
-  ): { branches: Branch[]; metadata: TreeNode | null }
-  /** Adds the metadata (a map tree in sops' sorted key order) where this format keeps it. */
-  joinMetadata(branches: readonly Branch[], metadata: TreeNode): Branch[]
-  /** True when plain input already holds metadata (sops: "file already encrypted"). */
+  /** Reads a sealed file. @throws FormatError */
+  parseSealed(input: Uint8Array, source: string): SealedFile
+  /** Writes a sealed file; `metadata` is in sops' sorted key order already. */
+  emitSealed(branches: readonly Branch[], metadata: MapNode, options?: EmitOptions): Uint8Array
+  /** True when plain input already holds sops metadata (sops: "file already encrypted", exit 203). */
   hasMetadata(branches: readonly Branch[]): boolean
 }
 
 export interface EmitOptions {
-  /** Indent width (YAML default 4, JSON default tab when undefined). */
+  /** Indent width: YAML default 4; JSON default a tab (sops `stores.json.indent`). */
   readonly indent?: number
 }
