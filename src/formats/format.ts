@@ -1,4 +1,4 @@
-import type { Branch, MapNode } from "../tree/node.js"
+import type { Branch, MapNode, TreeNode } from "../tree/node.js"
 
 export const FormatName = {
   Yaml: "yaml",
@@ -30,6 +30,11 @@ export interface Format {
   parse(input: Uint8Array, source: string): Branch[]
   /** Writes a plain file. @throws FormatError when the tree cannot be written in this format */
   emit(branches: readonly Branch[], options?: EmitOptions): Uint8Array
+  /**
+   * Writes one non-map value on its own, as sops prints an `--extract` result (YAML: a list at
+   * indent 0 or a scalar line; JSON: indented value, no final newline).
+   */
+  emitValue(node: TreeNode, options?: EmitOptions): Uint8Array
   /** Reads a sealed file. @throws FormatError */
   parseSealed(input: Uint8Array, source: string): SealedFile
   /** Writes a sealed file; `metadata` is in sops' sorted key order already. */

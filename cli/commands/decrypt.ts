@@ -1,0 +1,42 @@
+import {
+  BridgeError,
+  decryptDocument,
+  ErrorCode,
+  parseExtractPath,
+  type BackendKind,
+} from "../../src/index.js"
+import type { CliIO } from "../io.js"
+import { openersFor } from "../key-backends.js"
+import type { SealFlags } from "../options.js"
+import { loadTarget, writeResult } from "../target.js"
+import { emitOptions } from "./emit-options.js"
+
+const KEY_TYPES = new Set<string>(["age", "pgp", "kms", "gcp_kms", "azure_kv", "hc_vault", "hckms"])
+
+export async function runDecrypt(file: string | undefined, flags: SealFlags, io: CliIO): Promise<void> {
+  const extract = flags.extract === undefined ? undefined : parseExtractPath(flags.extract)
+  const order = decryptionOrder(flags.decryptionOrder ?? io.env["SOPS_DECRYPTION_ORDER"])
+  const target = await loadTarget(file, flags, io, false)
+  const plain = await decryptDocument({
+    input: target.input,
+    source: target.name,
+    inputFormat: target.inputFormat,
+    outputFormat: target.outputFormat,
+    openers: openersFor(io),
+    ignoreMac: flags.ignoreMac === true,
+    ...(order === undefined ? {} : { decryptionOrder: order }),
+    ...(extract === undefined ? {} : { extract }),
+    emit: emitOptions(flags),
+  })
+  await writeResult(target, flags, plain, io, true)
+}
+
+function decryptionOrder(value: string | undefined): BackendKind[] | undefined {
+  if (value === undefined || value.trim() === "") return undefined
+  const kinds = value.split(",").map((s) => s.trim())
+  for (const k of kinds) {
+    if (!KEY_TYPES.has(k))
+      throw new BridgeError(ErrorCode.Usage, `--decryption-order: unknown key type ${JSON.stringify(k)}`)
+  }
+  return kinds as BackendKind[]
+}

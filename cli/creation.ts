@@ -1,0 +1,133 @@
+import path from "node:path"
+import {
+  BridgeError,
+  ErrorCode,
+  findConfigFile,
+  matchCreationRule,
+  parseKmsList,
+  parseSopsConfig,
+  selectionRuleOf,
+  splitKeyList,
+  type CreationRule,
+  type KeySpec,
+  type SopsConfig,
+} from "../src/index.js"
+import type { CliIO } from "./io.js"
+import type { SealFlags } from "./options.js"
+
+/** Loads `.sops.yaml` (`--config`/`SOPS_CONFIG`, else the upward search); null when there is none. */
+export async function loadConfig(
+  flags: SealFlags,
+  io: CliIO,
+  targetName: string,
+): Promise<SopsConfig | null> {
+  const explicit = flags.config ?? io.env["SOPS_CONFIG"]
+  let file: string | null
+  if (explicit !== undefined && explicit !== "") {
+    if (!io.exists(explicit)) throw new BridgeError(ErrorCode.Config, `config file ${explicit} not found`)
+    file = explicit
+  } else {
+    const starts = targetName === "-" ? [io.cwd] : [io.cwd, path.dirname(path.resolve(io.cwd, targetName))]
+    file = findConfigFile(starts, io.exists, path)
+  }
+  if (file === null) return null
+  const text = new TextDecoder().decode(await io.readFile(file))
+  return parseSopsConfig(text, file)
+}
+
+/**
+ * What to seal a new file with, as sops decides it: key flags (or their env vars) replace the
+ * config's keys; suffix/regex flags win over the rule's; otherwise the first matching rule.
+ * @throws BridgeError CONFIG when no keys come from anywhere, CONFLICT when two rules are set
+ */
+export async function resolveCreationRule(
+  flags: SealFlags,
+  io: CliIO,
+  targetName: string,
+): Promise<CreationRule> {
+  const flagKeys = keysFromFlags(flags, io)
+  const config = await loadConfig(flags, io, targetName)
+  let fromConfig: CreationRule | null = null
+  if (config !== null) {
+    try {
+      fromConfig = matchCreationRule(config, path.resolve(io.cwd, targetName), path)
+    } catch (err) {
+      // With keys on the command line a config that has no rule for this file does not matter.
+      if (flagKeys.length === 0) throw err
+    }
+  }
+  const flagRule = ruleFromFlags(flags)
+  const threshold =
+    flags.shamirSecretSharingThreshold === undefined ? 0 : Number(flags.shamirSecretSharingThreshold)
+  if (!Number.isInteger(threshold) || threshold < 0) {
+    throw new BridgeError(ErrorCode.Usage, "--shamir-secret-sharing-threshold: must be a whole number")
+  }
+  const keyGroups = flagKeys.length > 0 ? [flagKeys] : (fromConfig?.keyGroups ?? [])
+  if (keyGroups.every((g) => g.length === 0)) {
+    throw new BridgeError(
+      ErrorCode.Config,
+      "config file not found, or has no creation rules, and no keys provided through command line options",
+      {
+        hint: "pass --age <recipient> (make one with `sealbridge keygen`), set SOPS_AGE_RECIPIENTS, or add creation_rules to .sops.yaml",
+      },
+    )
+  }
+  return {
+    keyGroups,
+    shamirThreshold: threshold > 0 ? threshold : (fromConfig?.shamirThreshold ?? 0),
+    rule: flagRule ?? fromConfig?.rule ?? null,
+    macOnlyEncrypted: flags.macOnlyEncrypted === true || (fromConfig?.macOnlyEncrypted ?? false),
+  }
+}
+
+function keysFromFlags(flags: SealFlags, io: CliIO): KeySpec[] {
+  const pick = (flag: string | undefined, env: string): string => flag ?? io.env[env] ?? ""
+  const context = parseContext(flags.encryptionContext)
+  const keys: KeySpec[] = []
+  for (const r of splitKeyList(pick(flags.age, "SOPS_AGE_RECIPIENTS")))
+    keys.push({ kind: "age", recipient: r })
+  for (const fp of splitKeyList(pick(flags.pgp, "SOPS_PGP_FP"))) keys.push({ kind: "pgp", fingerprint: fp })
+  for (const k of parseKmsList(pick(flags.kms, "SOPS_KMS_ARN"), flags.awsProfile)) {
+    keys.push(context === undefined || k.kind !== "kms" ? k : { ...k, context })
+  }
+  for (const uri of splitKeyList(pick(flags.hcVaultTransit, "SOPS_VAULT_URIS")))
+    keys.push({ kind: "hc_vault", uri })
+  for (const id of splitKeyList(pick(flags.gcpKms, "SOPS_GCP_KMS_IDS")))
+    keys.push({ kind: "gcp_kms", resourceId: id })
+  for (const url of splitKeyList(pick(flags.azureKv, "SOPS_AZURE_KEYVAULT_URLS")))
+    keys.push({ kind: "azure_kv", url })
+  return keys
+}
+
+function parseContext(value: string | undefined): Record<string, string> | undefined {
+  if (value === undefined || value === "") return undefined
+  const out: Record<string, string> = {}
+  for (const pair of splitKeyList(value)) {
+    const colon = pair.indexOf(":")
+    if (colon <= 0) {
+      throw new BridgeError(ErrorCode.Usage, `--encryption-context: "${pair}" is not key:value`)
+    }
+    out[pair.slice(0, colon)] = pair.slice(colon + 1)
+  }
+  return out
+}
+
+function ruleFromFlags(flags: SealFlags): ReturnType<typeof selectionRuleOf> {
+  const raw: Record<string, unknown> = {
+    unencrypted_suffix: flags.unencryptedSuffix,
+    encrypted_suffix: flags.encryptedSuffix,
+    unencrypted_regex: flags.unencryptedRegex,
+    encrypted_regex: flags.encryptedRegex,
+    unencrypted_comment_regex: flags.unencryptedCommentRegex,
+    encrypted_comment_regex: flags.encryptedCommentRegex,
+  }
+  try {
+    return selectionRuleOf(raw, "flags")
+  } catch (err) {
+    throw new BridgeError(
+      ErrorCode.Conflict,
+      "cannot use more than one of encrypted_suffix, unencrypted_suffix, encrypted_regex, unencrypted_regex, encrypted_comment_regex, or unencrypted_comment_regex in the same file",
+      { cause: err },
+    )
+  }
+}

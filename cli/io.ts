@@ -1,0 +1,84 @@
+import { execFile } from "node:child_process"
+import { randomBytes } from "node:crypto"
+import { existsSync } from "node:fs"
+import { chmod, open, readFile, rename, rm, stat } from "node:fs/promises"
+import { homedir } from "node:os"
+import { basename, dirname, join } from "node:path"
+
+/** Everything the CLI touches outside itself; tests pass their own. */
+export interface CliIO {
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly cwd: string
+  readonly homeDir: string
+  readonly platform: NodeJS.Platform
+  writeOut(data: Uint8Array | string): void
+  writeErr(data: string): void
+  readFile(path: string): Promise<Uint8Array>
+  readStdin(): Promise<Uint8Array>
+  exists(path: string): boolean
+  /** The file's permission bits, or null when it does not exist. */
+  modeOf(path: string): Promise<number | null>
+  /** Temp file in the same directory (0600), fsync, chmod, rename: never a partial file. */
+  writeFileAtomic(path: string, data: Uint8Array | string, mode: number): Promise<void>
+  /** Runs `sh -c cmd` and returns its stdout (SOPS_AGE_KEY_CMD). */
+  runCommand(cmd: string, env: Readonly<Record<string, string>>): Promise<string>
+  now(): Date
+  randomBytes(n: number): Uint8Array
+}
+
+export function realIO(): CliIO {
+  return {
+    env: process.env,
+    cwd: process.cwd(),
+    homeDir: homedir(),
+    platform: process.platform,
+    writeOut: (data) => void process.stdout.write(data),
+    writeErr: (data) => void process.stderr.write(data),
+    readFile: async (path) => new Uint8Array(await readFile(path)),
+    readStdin,
+    exists: (path) => existsSync(path),
+    modeOf: async (path) => {
+      try {
+        return (await stat(path)).mode & 0o7777
+      } catch {
+        return null
+      }
+    },
+    writeFileAtomic,
+    runCommand: (cmd, env) =>
+      new Promise((resolve, reject) => {
+        execFile("sh", ["-c", cmd], { env: { ...process.env, ...env }, maxBuffer: 1 << 20 }, (err, stdout) =>
+          err ? reject(err) : resolve(stdout),
+        )
+      }),
+    now: () => new Date(),
+    randomBytes: (n) => new Uint8Array(randomBytes(n)),
+  }
+}
+
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return new Uint8Array(Buffer.concat(chunks))
+}
+
+export async function writeFileAtomic(path: string, data: Uint8Array | string, mode: number): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`)
+  const handle = await open(tmp, "wx", 0o600)
+  try {
+    await handle.writeFile(data)
+    await handle.sync()
+  } catch (err) {
+    await handle.close()
+    await rm(tmp, { force: true })
+    throw err
+  }
+  await handle.close()
+  try {
+    await chmod(tmp, mode)
+    await rename(tmp, path)
+  } catch (err) {
+    await rm(tmp, { force: true })
+    throw err
+  }
+}

@@ -1,0 +1,77 @@
+import { Command } from "commander"
+import { BridgeError, ErrorCode } from "../src/index.js"
+import { runDecrypt } from "./commands/decrypt.js"
+import { runEncrypt } from "./commands/encrypt.js"
+import { runFileStatus } from "./commands/filestatus.js"
+import { runKeygen } from "./commands/keygen.js"
+import type { CliIO } from "./io.js"
+import { addDecryptOptions, addEncryptOptions, addIoOptions, type SealFlags } from "./options.js"
+
+export const VERSION = "0.1.0"
+
+/** The commander tree; no side effects until parsed. Output goes through `io`. */
+export function buildProgram(io: CliIO): Command {
+  const program = new Command("sealbridge")
+  program
+    .description(
+      "seal values of YAML/JSON/dotenv/INI/binary files sops-style; sops 3.x file format and flags",
+    )
+    .version(`sealbridge ${VERSION} (sops format 3.13.2)`, "-v, --version")
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.writeOut(s), writeErr: (s) => io.writeErr(s) })
+    .showSuggestionAfterError()
+
+  const legacy = program
+    .option("-e, --encrypt", "encrypt a file and print the result (legacy sops form)")
+    .option("-d, --decrypt", "decrypt a file and print the result (legacy sops form)")
+    .argument("[file]", "the file; - or /dev/stdin for standard input")
+  addIoOptions(addDecryptOptions(addEncryptOptions(legacy)))
+  legacy.action(
+    async (file: string | undefined, flags: SealFlags & { encrypt?: boolean; decrypt?: boolean }) => {
+      if (flags.encrypt === true && flags.decrypt === true) {
+        throw new BridgeError(ErrorCode.Conflict, "--encrypt and --decrypt cannot be used together")
+      }
+      if (flags.encrypt === true) return runEncrypt(file, flags, io)
+      if (flags.decrypt === true) return runDecrypt(file, flags, io)
+      if (file === undefined) {
+        program.outputHelp()
+        return
+      }
+      throw new BridgeError(ErrorCode.Usage, "edit mode is not supported yet", {
+        hint: "use `sealbridge decrypt`, change the plain file, then `sealbridge encrypt`",
+      })
+    },
+  )
+
+  const encrypt = new Command("encrypt")
+    .description("encrypt a file and print the result; stdin when no file is given")
+    .argument("[file]")
+  addIoOptions(addEncryptOptions(encrypt)).action((file: string | undefined, flags: SealFlags) =>
+    runEncrypt(file, flags, io),
+  )
+
+  const decrypt = new Command("decrypt")
+    .description("decrypt a file and print the result; stdin when no file is given")
+    .argument("[file]")
+  addIoOptions(addDecryptOptions(decrypt)).action((file: string | undefined, flags: SealFlags) =>
+    runDecrypt(file, flags, io),
+  )
+
+  const filestatus = new Command("filestatus")
+    .description('print {"encrypted":true|false} for a file')
+    .argument("[file]")
+    .option("--input-type <type>", "yaml, json, dotenv, ini or binary")
+    .action((file: string | undefined, flags: { inputType?: string }) => runFileStatus(file, flags, io))
+
+  const keygen = new Command("keygen")
+    .description("write a new age identity (default: the sops keys.txt location) and print its recipient")
+    .option("-o, --output <file>", "where to write the identity (never overwrites)")
+    .action((flags: { output?: string }) => runKeygen(flags, io))
+
+  for (const cmd of [encrypt, decrypt, filestatus, keygen]) {
+    cmd.exitOverride().configureOutput({ writeOut: (s) => io.writeOut(s), writeErr: (s) => io.writeErr(s) })
+    program.addCommand(cmd)
+  }
+  return program
+}

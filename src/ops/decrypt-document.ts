@@ -1,0 +1,60 @@
+import { BridgeError, ErrorCode } from "../errors.js"
+import type { EmitOptions, FormatName } from "../formats/format.js"
+import { formats } from "../formats/registry.js"
+import type { BackendKind, KeyOpener } from "../keys/backend.js"
+import { metadataFromTree } from "../seal/metadata.js"
+import { unsealTree } from "../seal/unseal.js"
+import { emitExtracted } from "./emit-extracted.js"
+import { extractNode, type ExtractStep } from "./extract.js"
+
+export interface DecryptRequest {
+  readonly input: Uint8Array
+  readonly source: string
+  readonly inputFormat: FormatName
+  readonly outputFormat: FormatName
+  readonly openers: readonly KeyOpener[]
+  readonly ignoreMac: boolean
+  readonly decryptionOrder?: readonly BackendKind[]
+  readonly extract?: readonly ExtractStep[]
+  readonly emit?: EmitOptions
+}
+
+/**
+ * Opens a sealed document. The MAC is verified before any plaintext is produced.
+ * @throws BridgeError NOT_SEALED | FORMAT | NO_KEY | MAC_MISMATCH | DECRYPT | EXTRACT_*
+ */
+export async function decryptDocument(req: DecryptRequest): Promise<Uint8Array> {
+  const sealed = formats[req.inputFormat].parseSealed(req.input, req.source)
+  if (sealed.metadata === null) {
+    throw new BridgeError(ErrorCode.NotSealed, `${req.source}: sops metadata not found`, {
+      hint: "the file is not sealed (or not in the format its extension says: try --input-type)",
+    })
+  }
+  const metadata = metadataFromTree(sealed.metadata, req.source)
+  const opened = await unsealTree(sealed.branches, metadata, req.openers, {
+    ignoreMac: req.ignoreMac,
+    ...(req.decryptionOrder === undefined ? {} : { decryptionOrder: req.decryptionOrder }),
+  })
+  opened.dataKey.fill(0)
+  const outFormat = formats[req.outputFormat]
+  if (req.extract !== undefined && req.extract.length > 0) {
+    const first = opened.branches[0]
+    if (first === undefined)
+      throw new BridgeError(ErrorCode.ExtractMissing, `${req.source}: the file has no document`)
+    return emitExtracted(outFormat, extractNode(first, req.extract), req.emit)
+  }
+  return outFormat.emit(opened.branches, req.emit)
+}
+
+/** `filestatus`: sealed iff metadata with a non-empty version and mac is present (as sops). */
+export function fileStatus(input: Uint8Array, source: string, format: FormatName): { encrypted: boolean } {
+  try {
+    const sealed = formats[format].parseSealed(input, source)
+    if (sealed.metadata === null) return { encrypted: false }
+    const meta = metadataFromTree(sealed.metadata, source)
+    return { encrypted: meta.version !== "" && meta.mac !== "" }
+  } catch (err) {
+    if (err instanceof BridgeError && err.code !== ErrorCode.Format) return { encrypted: false }
+    throw err
+  }
+}
