@@ -1,0 +1,116 @@
+import path from "node:path"
+import { describe, expect, it } from "vitest"
+import { BridgeError } from "../../../src/errors.js"
+import { findConfigFile, matchCreationRule } from "../../../src/config/find-config.js"
+import { parseSopsConfig } from "../../../src/config/sops-config.js"
+
+const AGE1 = "age1yt3tfqlfrwdwx0z0ynwplcr6qxcxfaqycuprpmy89nr83ltx74tqdpszlw"
+const AGE2 = "age1tmaae3ld5vpevmsh5yacsauzx8jetg300mpvc4ugp5zr5l6ssq9sla97ep"
+
+describe("parseSopsConfig", () => {
+  it("should read flat keys, comma lists and the selection rule of each creation rule", () => {
+    const cfg = parseSopsConfig(
+      [
+        "creation_rules:",
+        "  - path_regex: prod/.*\\.yaml$",
+        `    age: ${AGE1}, ${AGE2}`,
+        "    encrypted_regex: ^(data|stringData)$",
+        "    mac_only_encrypted: true",
+        "  - age:",
+        `      - ${AGE2}`,
+      ].join("\n"),
+      "/repo/.sops.yaml",
+    )
+    expect(cfg.rules).toHaveLength(2)
+    expect(cfg.rules[0]?.pathRegex).toBe("prod/.*\\.yaml$")
+    expect(cfg.rules[0]?.keyGroups).toEqual([
+      [
+        { kind: "age", recipient: AGE1 },
+        { kind: "age", recipient: AGE2 },
+      ],
+    ])
+    expect(cfg.rules[0]?.rule).toEqual({ kind: "encrypted_regex", value: "^(data|stringData)$" })
+    expect(cfg.rules[0]?.macOnlyEncrypted).toBe(true)
+    expect(cfg.rules[1]?.pathRegex).toBeNull()
+    expect(cfg.rules[1]?.rule).toBeNull()
+  })
+
+  it("should read key_groups with a shamir threshold and drop duplicate keys in a group", () => {
+    const cfg = parseSopsConfig(
+      [
+        "creation_rules:",
+        "  - shamir_threshold: 2",
+        "    key_groups:",
+        `      - age: [${AGE1}, ${AGE1}]`,
+        "        kms:",
+        "          - arn: arn:aws:kms:us-east-1:123456789012:key/abc",
+        "            context: {Team: platform}",
+        `      - age: [${AGE2}]`,
+      ].join("\n"),
+      "/repo/.sops.yaml",
+    )
+    const rule = cfg.rules[0]
+    expect(rule?.shamirThreshold).toBe(2)
+    expect(rule?.keyGroups).toEqual([
+      [
+        { kind: "age", recipient: AGE1 },
+        { kind: "kms", arn: "arn:aws:kms:us-east-1:123456789012:key/abc", context: { Team: "platform" } },
+      ],
+      [{ kind: "age", recipient: AGE2 }],
+    ])
+  })
+
+  it("should refuse two selection rules in one creation rule", () => {
+    const text = "creation_rules:\n  - encrypted_regex: a\n    unencrypted_suffix: _plain\n"
+    expect(() => parseSopsConfig(text, "/r/.sops.yaml")).toThrow(/only one of/)
+  })
+
+  it("should name the field that has the wrong type", () => {
+    expect(() => parseSopsConfig("creation_rules:\n  - age: 3\n", "/r/.sops.yaml")).toThrow(
+      "/r/.sops.yaml: creation_rules[0].age: must be a string or a list of strings",
+    )
+  })
+
+  it("should refuse a path_regex that is not RE2 (e.g. a lookahead)", () => {
+    expect(() => parseSopsConfig("creation_rules:\n  - path_regex: (?=x)\n", "/r/.sops.yaml")).toThrow(BridgeError)
+  })
+
+  it("should ignore a file with no creation_rules", () => {
+    expect(parseSopsConfig("stores:\n  yaml:\n    indent: 2\n", "/r/.sops.yaml")).toEqual({
+      path: "/r/.sops.yaml",
+      rules: [],
+      stores: { yamlIndent: 2 },
+    })
+  })
+})
+
+describe("matchCreationRule", () => {
+  const cfg = parseSopsConfig(
+    `creation_rules:\n  - path_regex: ^secrets/\n    age: ${AGE1}\n  - path_regex: \\.env$\n    age: ${AGE2}\n`,
+    "/repo/.sops.yaml",
+  )
+
+  it("should match the path relative to the config directory, first match winning", () => {
+    expect(matchCreationRule(cfg, "/repo/secrets/a.env", path.posix)?.keyGroups[0]).toEqual([{ kind: "age", recipient: AGE1 }])
+    expect(matchCreationRule(cfg, "/repo/app/b.env", path.posix)?.keyGroups[0]).toEqual([{ kind: "age", recipient: AGE2 }])
+  })
+
+  it("should fail with a config error when no rule matches", () => {
+    expect(() => matchCreationRule(cfg, "/repo/app/c.yaml", path.posix)).toThrow(/no creation rule matches app\/c.yaml/)
+  })
+
+  it("should use RE2 semantics such as (?i) inline flags", () => {
+    const ci = parseSopsConfig(`creation_rules:\n  - path_regex: (?i)PROD\n    age: ${AGE1}\n`, "/repo/.sops.yaml")
+    expect(matchCreationRule(ci, "/repo/prod/x.yaml", path.posix)).not.toBeNull()
+  })
+})
+
+describe("findConfigFile", () => {
+  it("should walk up from the working directory first, then from the file's directory", () => {
+    const files = new Set(["/a/.sops.yaml", "/x/y/.sops.yaml"])
+    const exists = (p: string): boolean => files.has(p)
+    expect(findConfigFile(["/a/b/c", "/x/y/z"], exists, path.posix)).toBe("/a/.sops.yaml")
+    expect(findConfigFile(["/q", "/x/y/z"], exists, path.posix)).toBe("/x/y/.sops.yaml")
+    expect(findConfigFile(["/q"], exists, path.posix)).toBeNull()
+  })
+})
