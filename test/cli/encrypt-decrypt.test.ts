@@ -23,7 +23,7 @@ const write = (name: string, text: string | Uint8Array): string => {
 }
 
 const samples = {
-  "app.yaml": "# comment\ndb:\n    user: admin\n    port: 5432\n    ratio: 1.5\n    on: true\nlist:\n    - a\n    - b: c\nplain_unencrypted: keep\n",
+  "app.yaml": "# comment\ndb:\n    user: admin\n    port: 5432\n    ratio: 1.5\n    enabled: true\nlist:\n    - a\n    - b: c\nplain_unencrypted: keep\n",
   "app.json": '{\n\t"id": 9007199254740993,\n\t"f": 1.5,\n\t"n": null,\n\t"l": [\n\t\t"x",\n\t\t{\n\t\t\t"k": true\n\t\t}\n\t]\n}\n',
   "app.env": "# comment\nUSER=admin\nPASSWORD=s3cr3t=with=equals\nMULTI=a\\nb\n",
   "app.ini": "[db]\nuser = admin\npass = s3cr3t\n\n[other]\nk = v\n",
