@@ -1,0 +1,94 @@
+import { spawnSync } from "node:child_process"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterAll, describe, expect, it } from "vitest"
+import { requireBinary } from "./require-binary.js"
+
+// Interop with the real sops binary, both directions, every format, through the built CLI.
+const sops = requireBinary("SOPS_BIN", "sops")
+const cli = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url))
+const dir = mkdtempSync(join(tmpdir(), "sealbridge-interop-"))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function exec(cmd: string, args: string[], env: Record<string, string> = {}): { code: number; out: Buffer; err: string } {
+  const r = spawnSync(cmd, args, { env: { PATH: process.env["PATH"] ?? "", HOME: dir, ...env }, maxBuffer: 1 << 26 })
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr.toString() }
+}
+const ours = (args: string[], env?: Record<string, string>) => exec(process.execPath, [cli, ...args], env)
+const theirs = (args: string[], env?: Record<string, string>) => exec(sops.path, args, env)
+
+const keyFile = join(dir, "keys.txt")
+let recipient = ""
+const env = (): Record<string, string> => ({ SOPS_AGE_KEY_FILE: keyFile })
+
+/** The sealed file with everything random masked: ciphertext (length kept), IVs, tags, age blocks, time. */
+function shape(text: string): string {
+  return text
+    .replace(/ENC\[AES256_GCM,data:([^,]*),iv:[^,]*,tag:[^,]*,type:([a-z]+)\]/g, (_m, data: string, type: string) => `ENC[${type}:${data.length}]`)
+    .replace(/-----BEGIN AGE ENCRYPTED FILE-----[\s\S]*?-----END AGE ENCRYPTED FILE-----/g, "AGE-BLOCK")
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, "TIME")
+}
+
+const cases = [
+  ["yaml", "app.yaml", "# top comment\ndb:\n    user: admin # inline\n    port: 5432\n    ratio: 1.5\n    enabled: true\n    empty: \"\"\n    nothing: null\nlist:\n    - a\n    - b: c\n    # foot\nmultiline: |\n    line one\n    line two\nquoted: \"123\"\nplain_unencrypted: keep\n---\nsecond: doc\n"],
+  ["json", "app.json", '{\n\t"id": 9007199254740993,\n\t"f": 1.5,\n\t"big": 1e21,\n\t"n": null,\n\t"e": "",\n\t"html": "<a&b>",\n\t"l": [\n\t\t"x",\n\t\t{\n\t\t\t"k": true\n\t\t}\n\t]\n}\n'],
+  ["dotenv", "app.env", "# comment\nUSER=admin\nPASSWORD=s3cr3t=with=equals\nMULTI=a\\nb\nEMPTY=\n"],
+  ["ini", "app.ini", "; top\n[db]\nuser = admin\n; about pass\npass = s3cr3t\n\n[other]\nk = v\n"],
+  ["binary", "blob.bin", "binary payload \u00e9\nline two\n"],
+] as const
+
+describe.skipIf(sops.skip)("interop with sops 3.13 (real binary)", () => {
+  it("should make a key with sealbridge keygen that sops accepts", () => {
+    const r = ours(["keygen", "-o", keyFile])
+    expect(r.code).toBe(0)
+    recipient = r.out.toString().trim()
+    expect(recipient).toMatch(/^age1[0-9a-z]{58}$/)
+  })
+
+  for (const [type, name, text] of cases) {
+    it(`${type}: a file sealed by sealbridge opens with sops -d`, () => {
+      const plain = join(dir, name)
+      writeFileSync(plain, text)
+      const sealed = ours(["encrypt", "--age", recipient, plain])
+      expect(sealed.err).toBe("")
+      const sealedFile = join(dir, `ours-sealed-${name}`)
+      writeFileSync(sealedFile, sealed.out)
+      const opened = theirs(["decrypt", "--input-type", type, "--output-type", type, sealedFile], env())
+      expect(opened.err).toBe("")
+      const reference = theirs(["decrypt", "--input-type", type, "--output-type", type, sopsSealed(type, name, text)], env())
+      expect(opened.out.toString("latin1")).toBe(reference.out.toString("latin1"))
+    })
+
+    it(`${type}: a file sealed by sops -e opens with sealbridge`, () => {
+      const sealedFile = sopsSealed(type, name, text)
+      const opened = ours(["decrypt", "--input-type", type, "--output-type", type, sealedFile], env())
+      expect(opened.err).toBe("")
+      const reference = theirs(["decrypt", "--input-type", type, "--output-type", type, sealedFile], env())
+      expect(opened.out.toString("latin1")).toBe(reference.out.toString("latin1"))
+    })
+
+    it(`${type}: the sealed file has the same bytes as sops' apart from random parts`, () => {
+      const plain = join(dir, name)
+      writeFileSync(plain, text)
+      const mine = ours(["encrypt", "--age", recipient, plain]).out.toString()
+      const sops3 = readFileSync(sopsSealed(type, name, text), "utf8")
+      expect(shape(mine)).toBe(shape(sops3))
+    })
+  }
+})
+
+const sealedBySops = new Map<string, string>()
+function sopsSealed(type: string, name: string, text: string): string {
+  const cached = sealedBySops.get(name)
+  if (cached !== undefined) return cached
+  const plain = join(dir, `sops-input-${name}`)
+  writeFileSync(plain, text)
+  const r = theirs(["encrypt", "--input-type", type, "--output-type", type, "--age", recipient, plain])
+  if (r.code !== 0) throw new Error(`sops -e ${name} failed: ${r.err}`)
+  const file = join(dir, `sops-sealed-${name}`)
+  writeFileSync(file, r.out)
+  sealedBySops.set(name, file)
+  return file
+}
