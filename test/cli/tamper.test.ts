@@ -43,9 +43,12 @@ async function decryptTampered(name: string, text: string): Promise<{ code: numb
   return { code: r.code, stdout: r.stdout, wrote }
 }
 
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+/** Flips the top bit of one base64 digit, which always changes a decoded bit (padding bits never). */
 function flipBase64Char(s: string, at: number): string {
-  const c = s[at] ?? "A"
-  return s.slice(0, at) + (c === "A" ? "B" : "A") + s.slice(at + 1)
+  const i = B64.indexOf(s[at] ?? "A")
+  return s.slice(0, at) + (B64[i ^ 32] ?? "A") + s.slice(at + 1)
 }
 
 describe("tampered sealed files", () => {
@@ -58,12 +61,15 @@ describe("tampered sealed files", () => {
         fc.asyncProperty(fc.nat(), fc.constantFrom(1, 2, 3), fc.nat(), async (which, part, pos) => {
           const m = envelopes[which % envelopes.length]
           if (m === undefined || m.index === undefined) return
-          const field = m[part] ?? ""
-          // Only flip characters that carry bits (not '=' padding); keep the envelope parseable.
+          const fields = [m[1] ?? "", m[2] ?? "", m[3] ?? ""]
+          const field = fields[part - 1] ?? ""
+          // Only flip digits that carry bits ('=' padding does not); the envelope stays parseable.
           const usable = field.replace(/=+$/, "").length
           if (usable === 0) return
-          const fieldStart = m.index + m[0].indexOf(field, part === 1 ? 0 : m[0].indexOf(part === 2 ? ",iv:" : ",tag:"))
-          const tampered = text.slice(0, fieldStart) + flipBase64Char(field, pos % usable) + text.slice(fieldStart + field.length)
+          fields[part - 1] = flipBase64Char(field, pos % usable)
+          const type = /type:([a-z]+)\]$/.exec(m[0])?.[1] ?? ""
+          const envelope = `ENC[AES256_GCM,data:${fields[0]},iv:${fields[1]},tag:${fields[2]},type:${type}]`
+          const tampered = text.slice(0, m.index) + envelope + text.slice(m.index + m[0].length)
           if (tampered === text) return
           const r = await decryptTampered(name, tampered)
           const isMac = text.slice(Math.max(0, m.index - 40), m.index).match(/mac["]?\s*[:=]\s*"?$/) !== null
