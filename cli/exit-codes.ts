@@ -17,6 +17,7 @@ export const exitCodeFor = {
   [ErrorCode.Format]: 2,
   [ErrorCode.ReadInput]: 2,
   [ErrorCode.WriteOutput]: 3,
+  [ErrorCode.SetFormat]: 7,
   [ErrorCode.Conflict]: 8,
   [ErrorCode.Encrypt]: 23,
   [ErrorCode.Decrypt]: 25,
@@ -26,5 +27,7 @@ export const exitCodeFor = {
   [ErrorCode.NoFile]: 100,
   [ErrorCode.NoKey]: 128,
   [ErrorCode.KeyBackend]: 128,
+  [ErrorCode.NotModified]: 200,
+  [ErrorCode.NoEditor]: 201,
   [ErrorCode.AlreadySealed]: 203,
 } as const satisfies Record<ErrorCode, number>

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process"
+import { execFile, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { existsSync } from "node:fs"
 import { chmod, open, readFile, rename, rm, stat } from "node:fs/promises"
@@ -20,6 +20,8 @@ export interface CliIO {
   modeOf(path: string): Promise<number | null>
   /** Temp file in the same directory (0600), fsync, chmod, rename: never a partial file. */
   writeFileAtomic(path: string, data: Uint8Array | string, mode: number): Promise<void>
+  /** Runs the editor command (may hold arguments) on `file` with the terminal attached; returns its status. */
+  runEditor(command: string, file: string): Promise<number>
   /** Runs `sh -c cmd` and returns its stdout (SOPS_AGE_KEY_CMD). */
   runCommand(cmd: string, env: Readonly<Record<string, string>>): Promise<string>
   now(): Date
@@ -45,6 +47,12 @@ export function realIO(): CliIO {
       }
     },
     writeFileAtomic,
+    runEditor: (command, file) =>
+      new Promise((resolve, reject) => {
+        const child = spawn("sh", ["-c", `${command} "$1"`, "sh", file], { stdio: "inherit" })
+        child.on("error", reject)
+        child.on("exit", (code) => resolve(code ?? 1))
+      }),
     runCommand: (cmd, env) =>
       new Promise((resolve, reject) => {
         execFile("sh", ["-c", cmd], { env: { ...process.env, ...env }, maxBuffer: 1 << 20 }, (err, stdout) =>

@@ -1,7 +1,9 @@
 import { Command } from "commander"
 import { BridgeError, ErrorCode } from "../src/index.js"
 import { runDecrypt } from "./commands/decrypt.js"
+import { runEdit } from "./commands/edit.js"
 import { runEncrypt } from "./commands/encrypt.js"
+import { runSet, runUnset, type SetFlags } from "./commands/set.js"
 import { runFileStatus } from "./commands/filestatus.js"
 import { runKeygen } from "./commands/keygen.js"
 import type { CliIO } from "./io.js"
@@ -58,6 +60,30 @@ export function buildProgram(io: CliIO): Command {
     runDecrypt(file, flags, io),
   )
 
+  const edit = new Command("edit")
+    .description("edit a sealed file in $SOPS_EDITOR/$EDITOR; unchanged values keep their ciphertext")
+    .argument("<file>")
+  addIoOptions(addDecryptOptions(edit)).action((file: string, flags: SealFlags) => runEdit(file, flags, io))
+
+  const set = new Command("set")
+    .description(`set one value in a sealed file in place, e.g. set app.yaml '["db"]["password"]' '"s3cret"'`)
+    .argument("<file>")
+    .argument("<path>", `sops index path, e.g. '["a"][0]'`)
+    .argument("[value]", "JSON value (a bare number becomes a float, as in sops)")
+    .option("--value-file", "treat the value argument as a file holding the JSON value")
+    .option("--value-stdin", "read the JSON value from standard input")
+  addIoOptions(set).action((file: string, path: string, value: string | undefined, flags: SetFlags) =>
+    runSet(file, path, value, flags, io),
+  )
+
+  const unset = new Command("unset")
+    .description(`remove one key or list item from a sealed file in place`)
+    .argument("<file>")
+    .argument("<path>", `sops index path, e.g. '["a"][0]'`)
+  addIoOptions(unset).action((file: string, path: string, flags: SealFlags) =>
+    runUnset(file, path, flags, io),
+  )
+
   const filestatus = new Command("filestatus")
     .description('print {"encrypted":true|false} for a file')
     .argument("[file]")
@@ -69,7 +95,7 @@ export function buildProgram(io: CliIO): Command {
     .option("-o, --output <file>", "where to write the identity (never overwrites)")
     .action((flags: { output?: string }) => runKeygen(flags, io))
 
-  for (const cmd of [encrypt, decrypt, filestatus, keygen]) {
+  for (const cmd of [encrypt, decrypt, edit, set, unset, filestatus, keygen]) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.writeOut(s), writeErr: (s) => io.writeErr(s) })
     program.addCommand(cmd)
   }
