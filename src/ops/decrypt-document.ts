@@ -33,6 +33,7 @@ export async function decryptDocument(req: DecryptRequest): Promise<Uint8Array> 
   const metadata = metadataFromTree(sealed.metadata, req.source)
   const opened = await unsealTree(sealed.branches, metadata, req.openers, {
     ignoreMac: req.ignoreMac,
+    source: req.source,
     ...(req.decryptionOrder === undefined ? {} : { decryptionOrder: req.decryptionOrder }),
   })
   opened.dataKey.fill(0)

@@ -35,7 +35,7 @@ export async function resealDocument(
     })
   }
   const metadata = metadataFromTree(sealed.metadata, req.source)
-  const opened = await unsealTree(sealed.branches, metadata, req.openers, {})
+  const opened = await unsealTree(sealed.branches, metadata, req.openers, { source: req.source })
   try {
     const changed = await change(opened.branches)
     if (changed === null) return null
