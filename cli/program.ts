@@ -40,9 +40,7 @@ export function buildProgram(io: CliIO): Command {
         program.outputHelp()
         return
       }
-      throw new BridgeError(ErrorCode.Usage, "edit mode is not supported yet", {
-        hint: "use `sealbridge decrypt`, change the plain file, then `sealbridge encrypt`",
-      })
+      return runEdit(file, flags, io)
     },
   )
 

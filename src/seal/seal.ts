@@ -1,6 +1,6 @@
 import type { KeyBackend, WrappedKey } from "../keys/backend.js"
 import { comment, str, type Branch } from "../tree/node.js"
-import { aad } from "../tree/path.js"
+import { aad, commentAad } from "../tree/path.js"
 import { mapTree } from "../tree/walk.js"
 import { formatLastModified, reformatRfc3339 } from "../util/rfc3339.js"
 import { stashKey, type IvStash } from "./iv-stash.js"
@@ -77,7 +77,7 @@ export async function sealTree(
           },
           comment(item, path, comments) {
             if (item.text === "" || !policy.shouldSeal(path, comments, true)) return { item, text: item.text }
-            const where = aad(path)
+            const where = commentAad(path)
             const bytes = utf8.encode(item.text)
             const text = sealBytes(dataKey, bytes, "comment", where, ivFor(stashKey(where, "comment", bytes)))
             return { item: comment(text, item.inline), text: item.text }

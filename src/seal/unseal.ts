@@ -1,7 +1,7 @@
 import { BridgeError, ErrorCode } from "../errors.js"
 import type { KeyOpener } from "../keys/backend.js"
 import { comment, type Branch, type ScalarNode } from "../tree/node.js"
-import { aad } from "../tree/path.js"
+import { aad, commentAad } from "../tree/path.js"
 import { mapTree } from "../tree/walk.js"
 import { reformatRfc3339 } from "../util/rfc3339.js"
 import { isEnvelope, parseEnvelope } from "./envelope.js"
@@ -77,9 +77,9 @@ export async function unsealTree(
             const env = isEnvelope(item.text) ? parseEnvelope(item.text) : null
             if (env === null) return { item, text: item.text }
             try {
-              const bytes = openBytes(dataKey, env, aad(path))
+              const bytes = openBytes(dataKey, env, commentAad(path))
               const text = utf8.decode(bytes)
-              stash.set(stashKey(aad(path), "comment", bytes), env.iv)
+              stash.set(stashKey(commentAad(path), "comment", bytes), env.iv)
               return { item: comment(text, item.inline), text }
             } catch {
               // sops keeps a comment it cannot open as it is (old files had clear comments).

@@ -5,7 +5,7 @@ import { formatGoFloat, formatSopsBool, parseGoBool, parseGoFloat, parseGoInt } 
 import { formatEnvelope, type Envelope, ValueType } from "./envelope.js"
 
 const utf8 = new TextEncoder()
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true })
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
 
 /** AES-256-GCM with sops' 32-byte IV; `aad` binds the value to its tree path. */
 export function sealBytes(

@@ -11,3 +11,8 @@ export function aad(path: TreePath): string {
   for (const key of path) out += key + ":"
   return out
 }
+
+/** Comments are bound to their container's path; at the top level sops uses ":". */
+export function commentAad(path: TreePath): string {
+  return path.length === 0 ? ":" : aad(path)
+}

@@ -23,8 +23,10 @@ const write = (name: string, text: string | Uint8Array): string => {
 }
 
 const samples = {
-  "app.yaml": "# comment\ndb:\n    user: admin\n    port: 5432\n    ratio: 1.5\n    enabled: true\nlist:\n    - a\n    - b: c\nplain_unencrypted: keep\n",
-  "app.json": '{\n\t"id": 9007199254740993,\n\t"f": 1.5,\n\t"n": null,\n\t"l": [\n\t\t"x",\n\t\t{\n\t\t\t"k": true\n\t\t}\n\t]\n}\n',
+  "app.yaml":
+    "# comment\ndb:\n    user: admin\n    port: 5432\n    ratio: 1.5\n    enabled: true\nlist:\n    - a\n    - b: c\nplain_unencrypted: keep\n",
+  "app.json":
+    '{\n\t"id": 9007199254740993,\n\t"f": 1.5,\n\t"n": null,\n\t"l": [\n\t\t"x",\n\t\t{\n\t\t\t"k": true\n\t\t}\n\t]\n}\n',
   "app.env": "# comment\nUSER=admin\nPASSWORD=s3cr3t=with=equals\nMULTI=a\\nb\n",
   "app.ini": "[db]\nuser = admin\npass = s3cr3t\n\n[other]\nk = v\n",
   "blob.bin": "binary \u0000 payload \u00ff\n",
@@ -41,7 +43,10 @@ describe("encrypt then decrypt", () => {
       expect(sealed.stdout).not.toContain("admin")
       expect(sealed.stdout).not.toContain("s3cr3t")
       const sealedFile = write(`sealed-${name}`, sealed.stdoutBytes)
-      const opened = await runCli(["decrypt", "--input-type", typeOf(name), "--output-type", typeOf(name), sealedFile], { env: keyEnv })
+      const opened = await runCli(
+        ["decrypt", "--input-type", typeOf(name), "--output-type", typeOf(name), sealedFile],
+        { env: keyEnv },
+      )
       expect(opened.stderr).toBe("")
       expect(opened.code).toBe(0)
       expect(Buffer.from(opened.stdoutBytes).equals(Buffer.from(readFileSync(file)))).toBe(true)
@@ -69,7 +74,9 @@ describe("encrypt then decrypt", () => {
   })
 
   it("should read stdin with --filename-override and refuse stdin without it (exit 8)", async () => {
-    const ok = await runCli(["encrypt", "--age", recipient, "--filename-override", "x.json", "-"], { stdin: '{"a": "b"}' })
+    const ok = await runCli(["encrypt", "--age", recipient, "--filename-override", "x.json", "-"], {
+      stdin: '{"a": "b"}',
+    })
     expect(ok.code).toBe(0)
     expect(ok.stdout).toMatch(/^\{\n\t"a": "ENC\[/)
     const refused = await runCli(["encrypt", "--age", recipient], { stdin: "a: b\n" })
@@ -78,7 +85,10 @@ describe("encrypt then decrypt", () => {
 
   it("should print filestatus as sops does", async () => {
     const plain = write("status.yaml", "a: b\n")
-    const sealed = write("status.sealed.yaml", (await runCli(["encrypt", "--age", recipient, plain])).stdoutBytes)
+    const sealed = write(
+      "status.sealed.yaml",
+      (await runCli(["encrypt", "--age", recipient, plain])).stdoutBytes,
+    )
     expect((await runCli(["filestatus", sealed])).stdout).toBe('{"encrypted":true}\n')
     expect((await runCli(["filestatus", plain])).stdout).toBe('{"encrypted":false}\n')
   })
@@ -101,7 +111,10 @@ describe("bad input gets a coded error and loses nothing", () => {
 
   it("should refuse an already sealed file with exit 203", async () => {
     const file = write("twice.yaml", "a: b\n")
-    const sealed = write("twice.sealed.yaml", (await runCli(["encrypt", "--age", recipient, file])).stdoutBytes)
+    const sealed = write(
+      "twice.sealed.yaml",
+      (await runCli(["encrypt", "--age", recipient, file])).stdoutBytes,
+    )
     const before = readFileSync(sealed, "utf8")
     const res = await runCli(["encrypt", "-i", "--age", recipient, sealed])
     expect(res.code).toBe(203)
@@ -126,7 +139,10 @@ describe("bad input gets a coded error and loses nothing", () => {
     expect(wrong.code).toBe(128)
     expect(wrong.stdout).toBe("")
     const mine = (await runCli(["encrypt", "--age", recipient, file])).stdout
-    const truncated = write("truncated.yaml", mine.replace(/^a: ENC\[AES256_GCM,data:[^,]*/m, "a: ENC[AES256_GCM,data:"))
+    const truncated = write(
+      "truncated.yaml",
+      mine.replace(/^a: ENC\[AES256_GCM,data:[^,]*/m, "a: ENC[AES256_GCM,data:"),
+    )
     const res = await runCli(["decrypt", truncated], { env: keyEnv })
     expect(res.code).not.toBe(0)
     expect(res.stdout).toBe("")
@@ -135,7 +151,16 @@ describe("bad input gets a coded error and loses nothing", () => {
 
   it("should refuse two selection rules with exit 8", async () => {
     const file = write("rules.yaml", "a: b\n")
-    const res = await runCli(["encrypt", "--age", recipient, "--encrypted-regex", "a", "--unencrypted-regex", "b", file])
+    const res = await runCli([
+      "encrypt",
+      "--age",
+      recipient,
+      "--encrypted-regex",
+      "a",
+      "--unencrypted-regex",
+      "b",
+      file,
+    ])
     expect(res.code).toBe(8)
   })
 
@@ -150,7 +175,10 @@ describe("bad input gets a coded error and loses nothing", () => {
 
   it("should exit 91 for a malformed --extract path and 1 for a missing key", async () => {
     const file = write("extract.yaml", "a: b\n")
-    const sealed = write("extract.sealed.yaml", (await runCli(["encrypt", "--age", recipient, file])).stdoutBytes)
+    const sealed = write(
+      "extract.sealed.yaml",
+      (await runCli(["encrypt", "--age", recipient, file])).stdoutBytes,
+    )
     expect((await runCli(["decrypt", "--extract", "zz", sealed], { env: keyEnv })).code).toBe(91)
     expect((await runCli(["decrypt", "--extract", '["zz"]', sealed], { env: keyEnv })).code).toBe(1)
   })

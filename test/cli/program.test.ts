@@ -7,7 +7,8 @@ describe("program", () => {
   it("should print help with the sops commands and exit 0", async () => {
     const res = await runCli(["--help"])
     expect(res.code).toBe(0)
-    for (const cmd of ["encrypt", "decrypt", "edit", "set", "unset", "filestatus", "keygen"]) expect(res.stdout).toContain(cmd)
+    for (const cmd of ["encrypt", "decrypt", "edit", "set", "unset", "filestatus", "keygen"])
+      expect(res.stdout).toContain(cmd)
   })
 
   it("should exit 1 for an unknown flag, as sops does", async () => {

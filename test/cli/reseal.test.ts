@@ -23,7 +23,8 @@ async function sealedFile(name: string, text: string): Promise<string> {
   return file
 }
 
-const valueLines = (text: string): string[] => text.split("\n").filter((l) => l.includes("ENC[") && !l.includes("mac:"))
+const valueLines = (text: string): string[] =>
+  text.split("\n").filter((l) => l.includes("ENC[") && !l.includes("mac:"))
 
 describe("set", () => {
   it("should change one value and keep every other ciphertext byte-identical", async () => {

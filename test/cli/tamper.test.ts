@@ -13,7 +13,7 @@ let env: Record<string, string> = {}
 const sealed: Record<string, string> = {}
 
 const plains = {
-  "t.yaml": "a: alpha-secret\nb:\n    c: 42\n    d: [x-secret, y-secret]\ne: true\n",
+  "t.yaml": "a: alpha-secret\nb:\n    c: 42\n    d:\n        - x-secret\n        - y-secret\ne: true\n",
   "t.json": '{\n\t"a": "alpha-secret",\n\t"b": {\n\t\t"c": 42\n\t},\n\t"e": 1.5\n}\n',
   "t.env": "A=alpha-secret\nB=beta-secret\n",
   "t.ini": "[s]\na = alpha-secret\nb = beta-secret\n",
@@ -34,7 +34,10 @@ beforeAll(async () => {
 
 const ENVELOPE = /ENC\[AES256_GCM,data:([^,]*),iv:([^,]*),tag:([^,]*),type:[a-z]+\]/g
 
-async function decryptTampered(name: string, text: string): Promise<{ code: number; stdout: string; wrote: boolean }> {
+async function decryptTampered(
+  name: string,
+  text: string,
+): Promise<{ code: number; stdout: string; wrote: boolean }> {
   const file = join(tmp.path, `tampered-${name}`)
   writeFileSync(file, text)
   const out = join(tmp.path, `out-${name}`)

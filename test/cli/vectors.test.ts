@@ -20,7 +20,9 @@ describe("real sops-written age vectors (sops 3.7.1 files)", () => {
   for (const [file, expected] of cases) {
     for (const [i, identity] of identities.entries()) {
       it(`should decrypt ${file} with MAC match using identity ${i} exactly as sops prints it`, async () => {
-        const res = await runCli(["decrypt", join(AGE_VECTORS, file)], { env: { SOPS_AGE_KEY_FILE: identity } })
+        const res = await runCli(["decrypt", join(AGE_VECTORS, file)], {
+          env: { SOPS_AGE_KEY_FILE: identity },
+        })
         expect(res.stderr).toBe("")
         expect(res.code).toBe(0)
         expect(res.stdout).toBe(readFileSync(join(FIXTURES, "vectors", "age-pr1031", expected), "utf8"))
@@ -35,7 +37,10 @@ describe("real sops-written age vectors (sops 3.7.1 files)", () => {
     expect(await get(`["myapp1"]`)).toBe("t00m4nys3cr3tzupdated")
     expect(await get(`["app2"]["db"]["password"]`)).toBe("c4r1b0u")
     expect(await get(`["an_array"][3]`)).toBe("some other value")
-    const json = await runCli(["decrypt", "--extract", `["phoneNumbers"][1]["type"]`, join(AGE_VECTORS, "example.json")], { env })
+    const json = await runCli(
+      ["decrypt", "--extract", `["phoneNumbers"][1]["type"]`, join(AGE_VECTORS, "example.json")],
+      { env },
+    )
     expect(json.stdout).toBe("office")
   })
 

@@ -30,7 +30,10 @@ export async function runCli(
     homeDir: opts.home ?? join(tmpdir(), "sealbridge-no-home"),
     writeOut: (d) => void out.push(typeof d === "string" ? enc.encode(d) : d),
     writeErr: (d) => void (err += d),
-    readStdin: () => Promise.resolve(typeof opts.stdin === "string" ? enc.encode(opts.stdin) : (opts.stdin ?? new Uint8Array())),
+    readStdin: () =>
+      Promise.resolve(
+        typeof opts.stdin === "string" ? enc.encode(opts.stdin) : (opts.stdin ?? new Uint8Array()),
+      ),
   }
   const code = await run(args, io)
   const stdoutBytes = new Uint8Array(Buffer.concat(out))

@@ -12,8 +12,15 @@ const cli = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), "sealbridge-interop-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-function exec(cmd: string, args: string[], env: Record<string, string> = {}): { code: number; out: Buffer; err: string } {
-  const r = spawnSync(cmd, args, { env: { PATH: process.env["PATH"] ?? "", HOME: dir, ...env }, maxBuffer: 1 << 26 })
+function exec(
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): { code: number; out: Buffer; err: string } {
+  const r = spawnSync(cmd, args, {
+    env: { PATH: process.env["PATH"] ?? "", HOME: dir, ...env },
+    maxBuffer: 1 << 26,
+  })
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr.toString() }
 }
 const ours = (args: string[], env?: Record<string, string>) => exec(process.execPath, [cli, ...args], env)
@@ -26,14 +33,25 @@ const env = (): Record<string, string> => ({ SOPS_AGE_KEY_FILE: keyFile })
 /** The sealed file with everything random masked: ciphertext (length kept), IVs, tags, age blocks, time. */
 function shape(text: string): string {
   return text
-    .replace(/ENC\[AES256_GCM,data:([^,]*),iv:[^,]*,tag:[^,]*,type:([a-z]+)\]/g, (_m, data: string, type: string) => `ENC[${type}:${data.length}]`)
+    .replace(
+      /ENC\[AES256_GCM,data:([^,]*),iv:[^,]*,tag:[^,]*,type:([a-z]+)\]/g,
+      (_m, data: string, type: string) => `ENC[${type}:${data.length}]`,
+    )
     .replace(/-----BEGIN AGE ENCRYPTED FILE-----[\s\S]*?-----END AGE ENCRYPTED FILE-----/g, "AGE-BLOCK")
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, "TIME")
 }
 
 const cases = [
-  ["yaml", "app.yaml", "# top comment\ndb:\n    user: admin # inline\n    port: 5432\n    ratio: 1.5\n    enabled: true\n    empty: \"\"\n    nothing: null\nlist:\n    - a\n    - b: c\n    # foot\nmultiline: |\n    line one\n    line two\nquoted: \"123\"\nplain_unencrypted: keep\n---\nsecond: doc\n"],
-  ["json", "app.json", '{\n\t"id": 9007199254740993,\n\t"f": 1.5,\n\t"big": 1e21,\n\t"n": null,\n\t"e": "",\n\t"html": "<a&b>",\n\t"l": [\n\t\t"x",\n\t\t{\n\t\t\t"k": true\n\t\t}\n\t]\n}\n'],
+  [
+    "yaml",
+    "app.yaml",
+    '# top comment\ndb:\n    user: admin # inline\n    port: 5432\n    ratio: 1.5\n    enabled: true\n    empty: ""\n    nothing: null\nlist:\n    - a\n    - b: c\n    # foot\nmultiline: |\n    line one\n    line two\nquoted: "123"\nplain_unencrypted: keep\n---\nsecond: doc\n',
+  ],
+  [
+    "json",
+    "app.json",
+    '{\n\t"id": 9007199254740993,\n\t"f": 1.5,\n\t"big": 1e21,\n\t"n": null,\n\t"e": "",\n\t"html": "<a&b>",\n\t"l": [\n\t\t"x",\n\t\t{\n\t\t\t"k": true\n\t\t}\n\t]\n}\n',
+  ],
   ["dotenv", "app.env", "# comment\nUSER=admin\nPASSWORD=s3cr3t=with=equals\nMULTI=a\\nb\nEMPTY=\n"],
   ["ini", "app.ini", "; top\n[db]\nuser = admin\n; about pass\npass = s3cr3t\n\n[other]\nk = v\n"],
   ["binary", "blob.bin", "binary payload \u00e9\nline two\n"],
@@ -57,7 +75,10 @@ describe.skipIf(sops.skip)("interop with sops 3.13 (real binary)", () => {
       writeFileSync(sealedFile, sealed.out)
       const opened = theirs(["decrypt", "--input-type", type, "--output-type", type, sealedFile], env())
       expect(opened.err).toBe("")
-      const reference = theirs(["decrypt", "--input-type", type, "--output-type", type, sopsSealed(type, name, text)], env())
+      const reference = theirs(
+        ["decrypt", "--input-type", type, "--output-type", type, sopsSealed(type, name, text)],
+        env(),
+      )
       expect(opened.out.toString("latin1")).toBe(reference.out.toString("latin1"))
     })
 

@@ -72,7 +72,9 @@ describe("parseSopsConfig", () => {
   })
 
   it("should refuse a path_regex that is not RE2 (e.g. a lookahead)", () => {
-    expect(() => parseSopsConfig("creation_rules:\n  - path_regex: (?=x)\n", "/r/.sops.yaml")).toThrow(BridgeError)
+    expect(() => parseSopsConfig("creation_rules:\n  - path_regex: (?=x)\n", "/r/.sops.yaml")).toThrow(
+      BridgeError,
+    )
   })
 
   it("should ignore a file with no creation_rules", () => {
@@ -91,16 +93,25 @@ describe("matchCreationRule", () => {
   )
 
   it("should match the path relative to the config directory, first match winning", () => {
-    expect(matchCreationRule(cfg, "/repo/secrets/a.env", path.posix)?.keyGroups[0]).toEqual([{ kind: "age", recipient: AGE1 }])
-    expect(matchCreationRule(cfg, "/repo/app/b.env", path.posix)?.keyGroups[0]).toEqual([{ kind: "age", recipient: AGE2 }])
+    expect(matchCreationRule(cfg, "/repo/secrets/a.env", path.posix)?.keyGroups[0]).toEqual([
+      { kind: "age", recipient: AGE1 },
+    ])
+    expect(matchCreationRule(cfg, "/repo/app/b.env", path.posix)?.keyGroups[0]).toEqual([
+      { kind: "age", recipient: AGE2 },
+    ])
   })
 
   it("should fail with a config error when no rule matches", () => {
-    expect(() => matchCreationRule(cfg, "/repo/app/c.yaml", path.posix)).toThrow(/no creation rule matches app\/c.yaml/)
+    expect(() => matchCreationRule(cfg, "/repo/app/c.yaml", path.posix)).toThrow(
+      /no creation rule matches app\/c.yaml/,
+    )
   })
 
   it("should use RE2 semantics such as (?i) inline flags", () => {
-    const ci = parseSopsConfig(`creation_rules:\n  - path_regex: (?i)PROD\n    age: ${AGE1}\n`, "/repo/.sops.yaml")
+    const ci = parseSopsConfig(
+      `creation_rules:\n  - path_regex: (?i)PROD\n    age: ${AGE1}\n`,
+      "/repo/.sops.yaml",
+    )
     expect(matchCreationRule(ci, "/repo/prod/x.yaml", path.posix)).not.toBeNull()
   })
 })

@@ -18,7 +18,8 @@ function fixedRandom(ivBytes: readonly number[]): (n: number) => Uint8Array {
       return DATA_KEY.slice()
     }
     const b = queue.shift()
-    if (b === undefined) throw new Error("golden test: more random bytes asked for than the spec example uses")
+    if (b === undefined)
+      throw new Error("golden test: more random bytes asked for than the spec example uses")
     return new Uint8Array(n).fill(b)
   }
 }
@@ -32,12 +33,16 @@ const fakeAge: KeyBackend = {
   },
 }
 
-const deps = (ivs: number[]) => ({ now: () => new Date("2024-01-01T00:00:00Z"), randomBytes: fixedRandom(ivs) })
+const deps = (ivs: number[]) => ({
+  now: () => new Date("2024-01-01T00:00:00Z"),
+  randomBytes: fixedRandom(ivs),
+})
 const text = (b: Uint8Array): string => new TextDecoder().decode(b)
 
 describe("spec §10 worked examples", () => {
   it("§10.1 YAML: every envelope, the MAC and the metadata block match byte for byte", async () => {
-    const input = "# db settings\ndb:\n    user: admin\n    port: 5432\n    enabled: true\ntags:\n    - a\n    - b\nnote_unencrypted: keep me\n"
+    const input =
+      "# db settings\ndb:\n    user: admin\n    port: 5432\n    enabled: true\ntags:\n    - a\n    - b\nnote_unencrypted: keep me\n"
     const out = await encryptDocument(
       {
         input: new TextEncoder().encode(input),
@@ -79,7 +84,8 @@ describe("spec §10 worked examples", () => {
   })
 
   it("§10.2 JSON: big integer exact, float 1.0 sealed as 1, list items share their AAD", async () => {
-    const input = '{"id": 9007199254740993, "ratio": 1.0, "list": [{"k": "v"}, {"k": "w"}], "empty": "", "nothing": null}'
+    const input =
+      '{"id": 9007199254740993, "ratio": 1.0, "list": [{"k": "v"}, {"k": "w"}], "empty": "", "nothing": null}'
     const out = text(
       await encryptDocument(
         {
@@ -99,7 +105,9 @@ describe("spec §10 worked examples", () => {
     expect(doc["id"]).toBe(
       "ENC[AES256_GCM,data:iDr+Su63BoyTZzAVLpF5Iw==,iv:ERERERERERERERERERERERERERERERERERERERERERE=,tag:YLA4/0MdC1di0Y2fdZLbmg==,type:int]",
     )
-    expect(doc["ratio"]).toMatch(/^ENC\[AES256_GCM,data:EA==,iv:[^,]+,tag:A3NNx0HRiNiXvR0Y4HPQqg==,type:float\]$/)
+    expect(doc["ratio"]).toMatch(
+      /^ENC\[AES256_GCM,data:EA==,iv:[^,]+,tag:A3NNx0HRiNiXvR0Y4HPQqg==,type:float\]$/,
+    )
     expect(out).toContain("data:sA==,")
     expect(out).toContain("tag:hLNzElJiI12txHp/RyWBMg==")
     expect(out).toContain("data:QA==,")

@@ -1,0 +1,72 @@
+import { FormatError } from "../errors.js"
+import { comment, entry, map, str, type Branch, type MapItem, type MapNode } from "../tree/node.js"
+import { flattenMetadata, unflattenMetadata } from "./flatten.js"
+import type { Format, SealedFile } from "./format.js"
+import { scalarText } from "./scalar-text.js"
+
+const utf8 = new TextEncoder()
+const decoder = new TextDecoder()
+const PREFIX = "sops_"
+
+/** dotenv as sops reads it (spec §6.5): no quoting, `\n` escapes, `#` comment lines. */
+function parse(input: Uint8Array, source: string): Branch {
+  const items: MapItem[] = []
+  const lines = decoder.decode(input).split("\n")
+  for (const [i, line] of lines.entries()) {
+    if (line === "") continue
+    if (line.startsWith("#")) {
+      items.push(comment(line.slice(1)))
+      continue
+    }
+    const eq = line.indexOf("=")
+    if (eq === -1) throw new FormatError(source, i + 1, 'invalid dotenv line: missing "="')
+    items.push(entry(line.slice(0, eq), str(line.slice(eq + 1).replaceAll("\\n", "\n"))))
+  }
+  return map(items)
+}
+
+function emit(branch: Branch | undefined): string {
+  let out = ""
+  for (const it of branch?.items ?? []) {
+    if (it.kind === "comment") {
+      out += `#${it.text}\n`
+      continue
+    }
+    if (it.value.kind !== "scalar") {
+      throw new FormatError("dotenv", undefined, `cannot write nested value ${it.key} in dotenv format`)
+    }
+    out += `${it.key}=${scalarText(it.value.value).replaceAll("\n", "\\n")}\n`
+  }
+  return out
+}
+
+export const dotenvFormat: Format = {
+  name: "dotenv",
+  flat: true,
+  parse: (input, source) => [parse(input, source)],
+  emit: (branches) => utf8.encode(emit(branches[0])),
+  emitValue: (node) => {
+    if (node.kind !== "scalar")
+      throw new FormatError("dotenv", undefined, "cannot write a nested value in dotenv format")
+    return utf8.encode(scalarText(node.value))
+  },
+  parseSealed: (input, source): SealedFile => {
+    const branch = parse(input, source)
+    const pairs: [string, string][] = []
+    const data: MapItem[] = []
+    for (const it of branch.items) {
+      if (it.kind === "entry" && it.key.startsWith(PREFIX) && it.value.kind === "scalar") {
+        pairs.push([it.key.slice(PREFIX.length), scalarText(it.value.value)])
+      } else {
+        data.push(it)
+      }
+    }
+    return { branches: [map(data)], metadata: pairs.length === 0 ? null : unflattenMetadata(pairs, source) }
+  },
+  emitSealed: (branches, metadata: MapNode) => {
+    const meta = flattenMetadata(metadata, PREFIX).map(([k, v]) => entry(k, str(v)))
+    return utf8.encode(emit(map([...(branches[0]?.items ?? []), ...meta])))
+  },
+  hasMetadata: (branches) =>
+    (branches[0]?.items ?? []).some((it) => it.kind === "entry" && it.key.startsWith(PREFIX)),
+}

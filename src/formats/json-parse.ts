@@ -1,0 +1,170 @@
+import { FormatError } from "../errors.js"
+import type { ListItem, MapItem, Scalar, TreeNode } from "../tree/node.js"
+
+const INT64_MIN = -(2n ** 63n)
+const INT64_MAX = 2n ** 63n - 1n
+
+/**
+ * A small JSON parser that keeps what `JSON.parse` loses and sops keeps: key order as written,
+ * integers as exact 64-bit values, and the int/float distinction (`1.0` is a float).
+ * @throws FormatError naming the source and line
+ */
+export function parseJson(text: string, source: string): TreeNode {
+  const p = new Parser(text, source)
+  p.ws()
+  const v = p.value()
+  p.ws()
+  if (p.i < text.length) p.fail("unexpected text after the top-level value")
+  return v
+}
+
+class Parser {
+  i = 0
+  readonly s: string
+  readonly source: string
+  constructor(s: string, source: string) {
+    this.s = s
+    this.source = source
+  }
+
+  fail(message: string): never {
+    let line = 1
+    for (let k = 0; k < this.i && k < this.s.length; k++) if (this.s.charCodeAt(k) === 10) line++
+    throw new FormatError(this.source, line, `invalid json: ${message}`)
+  }
+
+  ws(): void {
+    const s = this.s
+    while (this.i < s.length) {
+      const c = s.charCodeAt(this.i)
+      if (c === 32 || c === 10 || c === 13 || c === 9) this.i++
+      else break
+    }
+  }
+
+  value(): TreeNode {
+    const c = this.s[this.i]
+    if (c === "{") return this.object()
+    if (c === "[") return this.array()
+    if (c === '"') return scalar({ kind: "string", value: this.string() })
+    if (c === "t" && this.s.startsWith("true", this.i)) return this.word(4, { kind: "bool", value: true })
+    if (c === "f" && this.s.startsWith("false", this.i)) return this.word(5, { kind: "bool", value: false })
+    if (c === "n" && this.s.startsWith("null", this.i)) return this.word(4, { kind: "null" })
+    if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) return scalar(this.number())
+    return this.fail(
+      c === undefined ? "unexpected end of input" : `unexpected character ${JSON.stringify(c)}`,
+    )
+  }
+
+  word(n: number, v: Scalar): TreeNode {
+    this.i += n
+    return scalar(v)
+  }
+
+  object(): TreeNode {
+    this.i++
+    const items: MapItem[] = []
+    this.ws()
+    if (this.s[this.i] === "}") {
+      this.i++
+      return { kind: "map", items }
+    }
+    for (;;) {
+      this.ws()
+      if (this.s[this.i] !== '"') this.fail("expected a string key")
+      const key = this.string()
+      this.ws()
+      if (this.s[this.i] !== ":") this.fail('expected ":" after a key')
+      this.i++
+      this.ws()
+      items.push({ kind: "entry", key, value: this.value() })
+      this.ws()
+      const c = this.s[this.i++]
+      if (c === "}") return { kind: "map", items }
+      if (c !== ",") this.fail('expected "," or "}" in an object')
+    }
+  }
+
+  array(): TreeNode {
+    this.i++
+    const items: ListItem[] = []
+    this.ws()
+    if (this.s[this.i] === "]") {
+      this.i++
+      return { kind: "list", items }
+    }
+    for (;;) {
+      this.ws()
+      items.push(this.value())
+      this.ws()
+      const c = this.s[this.i++]
+      if (c === "]") return { kind: "list", items }
+      if (c !== ",") this.fail('expected "," or "]" in an array')
+    }
+  }
+
+  string(): string {
+    const s = this.s
+    const start = ++this.i
+    // Fast path: no escapes.
+    let j = start
+    while (j < s.length) {
+      const c = s.charCodeAt(j)
+      if (c === 34) {
+        this.i = j + 1
+        return s.slice(start, j)
+      }
+      if (c === 92 || c < 32) break
+      j++
+    }
+    let out = s.slice(start, j)
+    this.i = j
+    while (this.i < s.length) {
+      const c = s[this.i++]
+      if (c === '"') return out
+      if (c === "\\") {
+        const e = s[this.i++]
+        if (e === "u") {
+          const hex = s.slice(this.i, this.i + 4)
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail("bad \\u escape")
+          out += String.fromCharCode(parseInt(hex, 16))
+          this.i += 4
+        } else {
+          const map: Record<string, string> = {
+            '"': '"',
+            "\\": "\\",
+            "/": "/",
+            b: "\b",
+            f: "\f",
+            n: "\n",
+            r: "\r",
+            t: "\t",
+          }
+          const v = e === undefined ? undefined : map[e]
+          if (v === undefined) this.fail("bad escape in a string")
+          out += v
+        }
+      } else if (c !== undefined && c.charCodeAt(0) < 32) {
+        this.fail("control character in a string")
+      } else {
+        out += c
+      }
+    }
+    return this.fail("unterminated string")
+  }
+
+  number(): Scalar {
+    const m = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y
+    m.lastIndex = this.i
+    const r = m.exec(this.s)
+    if (r === null) this.fail("bad number")
+    this.i += r[0].length
+    if (r[2] === undefined && r[3] === undefined) {
+      const v = BigInt(r[0])
+      if (v >= INT64_MIN && v <= INT64_MAX) return { kind: "int", value: v }
+    }
+    return { kind: "float", value: Number(r[0]) }
+  }
+}
+
+const scalar = (value: Scalar): TreeNode => ({ kind: "scalar", value })

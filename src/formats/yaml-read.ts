@@ -1,0 +1,148 @@
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from "yaml"
+import { FormatError } from "../errors.js"
+import type { Branch, ListItem, MapItem, Scalar, TreeNode } from "../tree/node.js"
+import { resolvePlain } from "./yaml-scalar.js"
+
+const STR_TAG = "tag:yaml.org,2002:str"
+const BINARY_TAG = "tag:yaml.org,2002:binary"
+
+/**
+ * Reads YAML into branches the way sops' go-yaml store does: one branch per document, maps
+ * only, go-yaml v3 typing of plain scalars, aliases expanded, comments as items (a comment on a
+ * value's line goes before its entry, as sops loads it). The `yaml` package parses with the
+ * failsafe schema so every scalar keeps its source text and we type it with go-yaml's rules.
+ */
+export function readYaml(text: string, source: string): Branch[] {
+  const docs = parseAllDocuments(text, { schema: "failsafe", uniqueKeys: true, prettyErrors: false })
+  if (!Array.isArray(docs)) return []
+  const branches: Branch[] = []
+  for (const doc of docs) {
+    const err = doc.errors[0]
+    if (err !== undefined)
+      throw new FormatError(source, err.linePos?.[0]?.line, `invalid yaml: ${firstLine(err.message)}`)
+    branches.push(readDocument(doc, source, text))
+  }
+  return branches
+}
+
+function firstLine(s: string): string {
+  return (s.split("\n")[0] ?? s).replace(/ at line \d+, column \d+:?$/, "")
+}
+
+function readDocument(doc: Document.Parsed, source: string, text: string): Branch {
+  const ctx: Ctx = { doc, source, text }
+  const items: MapItem[] = []
+  pushComments(items, doc.commentBefore)
+  const root = doc.contents
+  if (root === null || (isScalar(root) && (root.value === null || root.value === ""))) {
+    pushComments(items, root?.commentBefore)
+  } else if (isMap(root)) {
+    pushComments(items, root.commentBefore)
+    const top = readMap(root, ctx)
+    if (top.kind === "map") items.push(...top.items)
+    pushComments(items, root.comment)
+  } else {
+    throw new FormatError(
+      source,
+      lineOf(ctx, root),
+      "yaml documents must be mappings (sops does not support top-level sequences or scalars)",
+    )
+  }
+  pushComments(items, doc.comment)
+  return { kind: "map", items }
+}
+
+interface Ctx {
+  readonly doc: Document.Parsed
+  readonly source: string
+  readonly text: string
+}
+
+function lineOf(ctx: Ctx, node: Node | null | undefined): number | undefined {
+  const offset = node?.range?.[0]
+  if (offset === undefined) return undefined
+  let line = 1
+  for (let i = 0; i < offset; i++) if (ctx.text.charCodeAt(i) === 10) line++
+  return line
+}
+
+function pushComments(items: (MapItem | ListItem)[], comment: string | null | undefined): void {
+  if (comment === null || comment === undefined || comment === "") return
+  for (const line of comment.split("\n")) if (line !== "") items.push({ kind: "comment", text: line })
+}
+
+function readNode(node: unknown, ctx: Ctx, depth = 0): TreeNode {
+  if (depth > 1000) throw new FormatError(ctx.source, undefined, "yaml nesting too deep (alias loop?)")
+  if (isAlias(node)) return readNode(node.resolve(ctx.doc), ctx, depth + 1)
+  if (isMap(node)) return readMap(node, ctx, depth)
+  if (isSeq(node)) {
+    const items: ListItem[] = []
+    for (const item of node.items) {
+      const n = item as Node
+      pushComments(items, n.commentBefore)
+      if (isScalar(n)) pushComments(items, n.comment)
+      items.push(readNode(n, ctx, depth + 1))
+    }
+    pushComments(items, node.comment)
+    return { kind: "list", items }
+  }
+  if (isScalar(node)) return { kind: "scalar", value: readScalar(node, ctx) }
+  if (node === null || node === undefined) return { kind: "scalar", value: { kind: "null" } }
+  throw new FormatError(ctx.source, undefined, "unsupported yaml node")
+}
+
+function readMap(node: Node, ctx: Ctx, depth = 0): TreeNode {
+  if (!isMap(node)) throw new FormatError(ctx.source, lineOf(ctx, node), "expected a mapping")
+  const items: MapItem[] = []
+  for (const pair of node.items) {
+    if (!isPair(pair)) continue
+    const keyNode = pair.key as Node | null
+    const key = readKey(keyNode, ctx)
+    const value = pair.value as Node | null
+    pushComments(items, keyNode?.commentBefore)
+    pushComments(items, keyNode?.comment)
+    const collection = isMap(value) || isSeq(value)
+    if (!collection) {
+      pushComments(items, value?.commentBefore)
+      pushComments(items, value?.comment)
+    }
+    let tree = readNode(value, ctx, depth + 1)
+    if (collection && value !== null && (value.commentBefore ?? "") !== "") {
+      const lead: (MapItem | ListItem)[] = []
+      pushComments(lead, value.commentBefore)
+      tree =
+        tree.kind === "map"
+          ? { kind: "map", items: [...(lead as MapItem[]), ...tree.items] }
+          : { kind: "list", items: [...(lead as ListItem[]), ...(tree.kind === "list" ? tree.items : [])] }
+    }
+    items.push({ kind: "entry", key, value: tree })
+  }
+  if (depth > 0) pushComments(items, node.comment)
+  return { kind: "map", items }
+}
+
+function readKey(node: Node | null, ctx: Ctx): string {
+  if (isScalar(node)) {
+    const v = readScalar(node, ctx)
+    if (v.kind === "string") return v.value
+    if (v.kind === "null" && node.type !== "PLAIN") return ""
+  }
+  throw new FormatError(
+    ctx.source,
+    lineOf(ctx, node),
+    "map keys must be strings (sops cannot encrypt files with non-string keys); quote the key",
+  )
+}
+
+function readScalar(node: Node, ctx: Ctx): Scalar {
+  if (!isScalar(node)) throw new FormatError(ctx.source, lineOf(ctx, node), "expected a scalar")
+  const raw = node.value === null || node.value === undefined ? "" : String(node.value as string)
+  if (node.tag === STR_TAG) return { kind: "string", value: raw }
+  if (node.tag === BINARY_TAG)
+    return { kind: "string", value: Buffer.from(raw.replace(/\s+/g, ""), "base64").toString("utf8") }
+  if (node.type !== "PLAIN" || node.tag !== undefined) return { kind: "string", value: raw }
+  const v = resolvePlain(raw)
+  if (v === "overflow")
+    throw new FormatError(ctx.source, lineOf(ctx, node), "integer does not fit in 64 bits (sops refuses it)")
+  return v
+}

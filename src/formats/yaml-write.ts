@@ -1,0 +1,199 @@
+import type { Branch, ListItem, MapItem, Scalar, TreeNode } from "../tree/node.js"
+import { formatYamlFloat, resolvePlain } from "./yaml-scalar.js"
+
+/**
+ * A YAML writer that reproduces go-yaml v3's encoder as sops configures it (indent 4): block
+ * style, sequences indented under their key, `- ` items whose maps continue two columns in,
+ * go-yaml's choice of plain / single / double quotes and literal blocks, no line folding.
+ */
+export function writeYaml(branches: readonly Branch[], best = 4): string {
+  return branches.map((b) => writeRoot(b, best)).join("---\n")
+}
+
+function writeRoot(branch: Branch, best: number): string {
+  const out: string[] = []
+  if (branch.items.length === 0) return "{}\n"
+  writeMapItems(branch.items, 0, out, best, null)
+  return out.join("")
+}
+
+/** go-yaml's "everything else aligns to the chosen indentation". */
+const nextIndent = (indent: number, best: number): number => best * Math.floor((indent + best) / best)
+
+/**
+ * Writes map items at column `indent`. `first` is the text already on the current line
+ * (a sequence item's "- "), so the first entry continues that line.
+ */
+function writeMapItems(
+  items: readonly MapItem[],
+  indent: number,
+  out: string[],
+  best: number,
+  first: string | null,
+): void {
+  let lead = first
+  const pad = " ".repeat(indent)
+  for (const item of items) {
+    const prefix = lead ?? pad
+    lead = null
+    if (item.kind === "comment") {
+      out.push(`${prefix}#${item.text}\n`)
+      continue
+    }
+    const key = scalarText({ kind: "string", value: item.key }, true)
+    writeValue(`${prefix}${key}:`, item.value, indent, out, best, false)
+  }
+}
+
+function writeListItems(
+  items: readonly ListItem[],
+  indent: number,
+  out: string[],
+  best: number,
+  first: string | null,
+): void {
+  let lead = first
+  const pad = " ".repeat(indent)
+  for (const item of items) {
+    const prefix = lead ?? pad
+    lead = null
+    if (item.kind === "comment") {
+      out.push(`${prefix}#${item.text}\n`)
+      continue
+    }
+    const childIndent = indent + 2
+    if (item.kind === "map" && item.items.length > 0)
+      writeMapItems(item.items, childIndent, out, best, `${prefix}- `)
+    else if (item.kind === "list" && item.items.length > 0)
+      writeListItems(item.items, childIndent, out, best, `${prefix}- `)
+    else writeValue(`${prefix}-`, item, indent, out, best, true)
+  }
+}
+
+/** `head` is "key:" or "-"; the value follows on the same line or as a block below. */
+function writeValue(
+  head: string,
+  value: TreeNode,
+  indent: number,
+  out: string[],
+  best: number,
+  inSeq: boolean,
+): void {
+  if (value.kind === "map") {
+    if (value.items.length === 0) return void out.push(`${head} {}\n`)
+    out.push(`${head}\n`)
+    writeMapItems(value.items, nextIndent(indent, best), out, best, null)
+    return
+  }
+  if (value.kind === "list") {
+    if (value.items.length === 0) return void out.push(`${head} []\n`)
+    out.push(`${head}\n`)
+    writeListItems(value.items, nextIndent(indent, best), out, best, null)
+    return
+  }
+  const v = value.value
+  if (v.kind === "string" && v.value.includes("\n") && literalAllowed(v.value)) {
+    const contentIndent = inSeq ? indent + 2 : nextIndent(indent, best)
+    out.push(`${head} ${literalHeader(v.value, best)}\n`)
+    const body = v.value.endsWith("\n") ? v.value.replace(/\n+$/, (m) => m.slice(1)) : v.value
+    for (const line of body.split("\n"))
+      out.push(line === "" ? "\n" : `${" ".repeat(contentIndent)}${line}\n`)
+    return
+  }
+  out.push(`${head} ${scalarText(v, false)}\n`)
+}
+
+function literalHeader(s: string, best: number): string {
+  const indicator = s.startsWith(" ") || s.startsWith("\n") ? String(best) : ""
+  const chomp = !s.endsWith("\n") ? "-" : s.endsWith("\n\n") || s === "\n" ? "+" : ""
+  return `|${indicator}${chomp}`
+}
+
+function literalAllowed(s: string): boolean {
+  // go-yaml falls back to double quotes for trailing spaces before a break, tabs and specials.
+  return (
+    !/ \n|\t|[^\n\x20-\x7e\u0085\u00a0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u.test(s) && !/ $/.test(s)
+  )
+}
+
+export function scalarText(v: Scalar, isKey: boolean): string {
+  switch (v.kind) {
+    case "null":
+      return "null"
+    case "bool":
+      return v.value ? "true" : "false"
+    case "int":
+      return v.value.toString()
+    case "float":
+      return formatYamlFloat(v.value)
+    case "time":
+      return v.value
+    case "bytes":
+      return quoteDouble(new TextDecoder().decode(v.value))
+    case "string":
+      return stringText(v.value, isKey)
+  }
+}
+
+const OLD_BOOLS = new Set([
+  "y",
+  "Y",
+  "yes",
+  "Yes",
+  "YES",
+  "n",
+  "N",
+  "no",
+  "No",
+  "NO",
+  "on",
+  "On",
+  "ON",
+  "off",
+  "Off",
+  "OFF",
+])
+const BASE60 = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/
+
+function stringText(s: string, isKey: boolean): string {
+  if (s.includes("\n")) return quoteDouble(s)
+  const resolved = resolvePlain(s)
+  const looksOther =
+    resolved === "overflow" || resolved.kind !== "string" || OLD_BOOLS.has(s) || BASE60.test(s)
+  if (looksOther) return quoteDouble(s)
+  if (plainAllowed(s)) return s
+  if (singleAllowed(s)) return `'${s.replaceAll("'", "''")}'`
+  void isKey
+  return quoteDouble(s)
+}
+
+const SPECIAL = /[^\x20-\x7e\u0085\u00a0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u
+
+function plainAllowed(s: string): boolean {
+  if (s === "" || s.startsWith("---") || s.startsWith("...")) return false
+  if (SPECIAL.test(s) || s.startsWith(" ") || s.endsWith(" ")) return false
+  const c = s[0] ?? ""
+  if ("#,[]{}&*!|>'\"%@`".includes(c)) return false
+  if ((c === "-" || c === "?" || c === ":") && (s.length === 1 || s[1] === " ")) return false
+  if (/: |:$/.test(s) || / #/.test(s)) return false
+  return true
+}
+
+function singleAllowed(s: string): boolean {
+  return !SPECIAL.test(s)
+}
+
+function quoteDouble(s: string): string {
+  let out = '"'
+  for (const ch of s) {
+    const code = ch.codePointAt(0) ?? 0
+    if (ch === '"') out += '\\"'
+    else if (ch === "\\") out += "\\\\"
+    else if (ch === "\n") out += "\\n"
+    else if (ch === "\t") out += "\\t"
+    else if (ch === "\r") out += "\\r"
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).toUpperCase().padStart(2, "0")}`
+    else out += ch
+  }
+  return out + '"'
+}

@@ -1,0 +1,37 @@
+import { entry, map, type MapNode } from "../tree/node.js"
+import type { Format, SealedFile } from "./format.js"
+import { splitTopLevel } from "./metadata-split.js"
+import { readYaml } from "./yaml-read.js"
+import { writeYaml } from "./yaml-write.js"
+
+const utf8 = new TextEncoder()
+const decoder = new TextDecoder()
+
+const withMetadata = (branches: readonly MapNode[], metadata: MapNode): MapNode[] =>
+  branches.map((b) => map([...b.items, entry("sops", metadata)]))
+
+/** YAML as sops' go-yaml v3 store reads and writes it; the `sops` block ends every document. */
+export const yamlFormat: Format = {
+  name: "yaml",
+  flat: false,
+  parse: (input, source) => readYaml(decoder.decode(input), source),
+  emit: (branches, options) => utf8.encode(writeYaml(branches, options?.indent ?? 4)),
+  emitValue: (node, options) => {
+    const text = writeYaml([map([entry("v", node)])], options?.indent ?? 4)
+    // Re-use the block writer and strip the synthetic key: lists print at indent 0 as sops does.
+    const body = text.replace(/^v:( |\n)/, "")
+    return utf8.encode(node.kind === "list" ? dedent(body, options?.indent ?? 4) : body)
+  },
+  parseSealed: (input, source): SealedFile => splitTopLevel(readYaml(decoder.decode(input), source), source),
+  emitSealed: (branches, metadata, options) =>
+    utf8.encode(writeYaml(withMetadata(branches, metadata), options?.indent ?? 4)),
+  hasMetadata: (branches) =>
+    branches.some((b) => b.items.some((it) => it.kind === "entry" && it.key === "sops")),
+}
+
+function dedent(text: string, by: number): string {
+  return text
+    .split("\n")
+    .map((l) => l.slice(Math.min(by, l.length - l.trimStart().length)))
+    .join("\n")
+}
