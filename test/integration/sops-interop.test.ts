@@ -4,7 +4,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, describe, expect, it } from "vitest"
-import { requireBinary } from "./require-binary.js"
+import { requireBinary } from "./peers.js"
 
 // Interop with the real sops binary, both directions, every format, through the built CLI.
 const sops = requireBinary("SOPS_BIN", "sops")
