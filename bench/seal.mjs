@@ -13,7 +13,12 @@ const dir = mkdtempSync(join(tmpdir(), "sealbridge-bench-"))
 const runs = Number(process.env.BENCH_RUNS ?? 3)
 const sopsBin = [
   process.env.SOPS_BIN,
-  join(process.env.SEALBRIDGE_PEERS_HOME ?? join(homedir(), ".cache", "sealbridge-peers"), "bin", "sops-v3.13.2", "sops"),
+  join(
+    process.env.SEALBRIDGE_PEERS_HOME ?? join(homedir(), ".cache", "sealbridge-peers"),
+    "bin",
+    "sops-v3.13.2",
+    "sops",
+  ),
 ].find((p) => p && existsSync(p))
 
 function makeYaml(leaves) {
@@ -41,7 +46,10 @@ function measure(cmd, args, env) {
   let rss = 0
   for (let i = 0; i < runs; i++) {
     const start = process.hrtime.bigint()
-    const r = spawnSync("/usr/bin/time", ["-f", "%M", cmd, ...args], { env: { ...process.env, ...env }, maxBuffer: 1 << 28 })
+    const r = spawnSync("/usr/bin/time", ["-f", "%M", cmd, ...args], {
+      env: { ...process.env, ...env },
+      maxBuffer: 1 << 28,
+    })
     times.push(Number(process.hrtime.bigint() - start) / 1e6)
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr.toString().slice(-500)}`)
     const lines = r.stderr.toString().trim().split("\n")
@@ -57,22 +65,32 @@ const ratio = (a, b) => (b ? `${(a.ms / b.ms).toFixed(2)}×` : "n/a")
 
 try {
   const keyFile = join(dir, "keys.txt")
-  const recipient = execFileSync(process.execPath, [cli, "keygen", "-o", keyFile], { encoding: "utf8" }).trim()
+  const recipient = execFileSync(process.execPath, [cli, "keygen", "-o", keyFile], {
+    encoding: "utf8",
+  }).trim()
   const env = { SOPS_AGE_KEY_FILE: keyFile }
   const inputs = [
     ["yaml 10,000 leaves", "big.yaml", makeYaml(10_000)],
     ["json ~1 MB", "big.json", makeJson(1_000_000)],
   ]
-  console.log(`sealbridge bench (median of ${runs}; peak RSS by GNU time)${sopsBin ? `; sops: ${sopsBin}` : "; sops binary not found"}`)
+  console.log(
+    `sealbridge bench (median of ${runs}; peak RSS by GNU time)${sopsBin ? `; sops: ${sopsBin}` : "; sops binary not found"}`,
+  )
   console.log(`${"case".padEnd(34)} ${"sealbridge".padEnd(18)} ${"sops".padEnd(18)} ratio`)
   const cold = measure(process.execPath, [cli, "--version"], env)
   const sopsCold = sopsBin ? measure(sopsBin, ["--version", "--disable-version-check"], env) : undefined
-  console.log(`${"cold start (--version)".padEnd(34)} ${fmt(cold)}  ${sopsCold ? fmt(sopsCold) : "-".padEnd(16)}  ${ratio(cold, sopsCold)}`)
+  console.log(
+    `${"cold start (--version)".padEnd(34)} ${fmt(cold)}  ${sopsCold ? fmt(sopsCold) : "-".padEnd(16)}  ${ratio(cold, sopsCold)}`,
+  )
   for (const [label, name, text] of inputs) {
     const plain = join(dir, name)
     writeFileSync(plain, text)
     const sealedOurs = join(dir, `sealed-ours-${name}`)
-    const enc = measure(process.execPath, [cli, "encrypt", "--age", recipient, "--output", sealedOurs, plain], env)
+    const enc = measure(
+      process.execPath,
+      [cli, "encrypt", "--age", recipient, "--output", sealedOurs, plain],
+      env,
+    )
     const dec = measure(process.execPath, [cli, "decrypt", sealedOurs], env)
     let sEnc, sDec
     if (sopsBin) {
@@ -81,8 +99,12 @@ try {
       sDec = measure(sopsBin, ["decrypt", sealedSops], env)
     }
     const kb = (Buffer.byteLength(text) / 1024).toFixed(0)
-    console.log(`${`encrypt ${label} (${kb} KB)`.padEnd(34)} ${fmt(enc)}  ${sEnc ? fmt(sEnc) : "-".padEnd(16)}  ${ratio(enc, sEnc)}`)
-    console.log(`${`decrypt ${label}`.padEnd(34)} ${fmt(dec)}  ${sDec ? fmt(sDec) : "-".padEnd(16)}  ${ratio(dec, sDec)}`)
+    console.log(
+      `${`encrypt ${label} (${kb} KB)`.padEnd(34)} ${fmt(enc)}  ${sEnc ? fmt(sEnc) : "-".padEnd(16)}  ${ratio(enc, sEnc)}`,
+    )
+    console.log(
+      `${`decrypt ${label}`.padEnd(34)} ${fmt(dec)}  ${sDec ? fmt(sDec) : "-".padEnd(16)}  ${ratio(dec, sDec)}`,
+    )
     if (readFileSync(plain, "utf8") !== text) throw new Error("bench input changed")
   }
   console.log("ratio = sealbridge time / sops time (below 1 is faster than sops)")

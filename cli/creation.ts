@@ -28,7 +28,7 @@ export async function loadConfig(
     file = explicit
   } else {
     const starts = targetName === "-" ? [io.cwd] : [io.cwd, path.dirname(path.resolve(io.cwd, targetName))]
-    file = findConfigFile(starts, io.exists, path)
+    file = findConfigFile(starts, (p) => io.exists(p), path)
   }
   if (file === null) return null
   const text = new TextDecoder().decode(await io.readFile(file))

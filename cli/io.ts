@@ -55,8 +55,14 @@ export function realIO(): CliIO {
       }),
     runCommand: (cmd, env) =>
       new Promise((resolve, reject) => {
-        execFile("sh", ["-c", cmd], { env: { ...process.env, ...env }, maxBuffer: 1 << 20 }, (err, stdout) =>
-          err ? reject(err) : resolve(stdout),
+        execFile(
+          "sh",
+          ["-c", cmd],
+          { env: { ...process.env, ...env }, maxBuffer: 1 << 20 },
+          (err, stdout) => {
+            if (err) reject(new Error(`command failed: ${err.message}`, { cause: err }))
+            else resolve(stdout)
+          },
         )
       }),
     now: () => new Date(),

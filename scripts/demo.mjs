@@ -36,7 +36,9 @@ try {
   banner("2. the plain file")
   process.stdout.write(sample)
 
-  banner(`3. sealed (sealbridge encrypt --age ${recipient.slice(0, 12)}… --output secrets.sealed.yaml secrets.yaml)`)
+  banner(
+    `3. sealed (sealbridge encrypt --age ${recipient.slice(0, 12)}… --output secrets.sealed.yaml secrets.yaml)`,
+  )
   run(["encrypt", "--age", recipient, "--output", sealedFile, plainFile])
   process.stdout.write(readFileSync(sealedFile, "utf8"))
 
@@ -44,7 +46,7 @@ try {
   const opened = run(["decrypt", sealedFile], { SOPS_AGE_KEY_FILE: keyFile })
   process.stdout.write(opened)
 
-  banner("5. one value (--extract '[\"db\"][\"user\"]')")
+  banner('5. one value (--extract \'["db"]["user"]\')')
   console.log(run(["decrypt", "--extract", '["db"]["user"]', sealedFile], { SOPS_AGE_KEY_FILE: keyFile }))
 
   if (opened !== sample) throw new Error("demo: the opened file differs from the original")

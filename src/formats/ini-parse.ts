@@ -1,5 +1,5 @@
 import { FormatError } from "../errors.js"
-import { comment, entry, map, str, type Branch, type MapEntry, type MapItem } from "../tree/node.js"
+import { comment, entry, map, str, type Branch, type MapItem } from "../tree/node.js"
 
 /**
  * INI with go-ini's rules as sops uses them (spec §6.6): sections (an implicit `DEFAULT` first),
@@ -46,7 +46,7 @@ export function parseIni(text: string, source: string): Branch {
     if (pending.length > 0) current.items.push(comment(pending.join("\n")))
     pending = []
   }
-  return map(sections.map((s) => entry(s.name, map(s.items)) as MapEntry))
+  return map(sections.map((s) => entry(s.name, map(s.items))))
 }
 
 function unquoteKey(k: string): string {

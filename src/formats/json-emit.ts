@@ -46,6 +46,7 @@ export function jsonScalar(v: Scalar): string {
 }
 
 // Go escapes <, >, & and the JS line separators so JSON is safe inside HTML.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
 const ESCAPE = /["\\\u0000-\u001f<>&\u2028\u2029]/g
 const SHORT: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" }
 

@@ -20,7 +20,7 @@ export function splitTopLevel(branches: readonly Branch[], source: string): Seal
     return {
       kind: "map",
       items: b.items.filter((it) => !(it.kind === "entry" && it.key === "sops")),
-    } as Branch
+    }
   })
   return { branches: out, metadata }
 }

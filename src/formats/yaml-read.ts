@@ -136,7 +136,7 @@ function readKey(node: Node | null, ctx: Ctx): string {
 
 function readScalar(node: Node, ctx: Ctx): Scalar {
   if (!isScalar(node)) throw new FormatError(ctx.source, lineOf(ctx, node), "expected a scalar")
-  const raw = node.value === null || node.value === undefined ? "" : String(node.value as string)
+  const raw = typeof node.value === "string" ? node.value : ""
   if (node.tag === STR_TAG) return { kind: "string", value: raw }
   if (node.tag === BINARY_TAG)
     return { kind: "string", value: Buffer.from(raw.replace(/\s+/g, ""), "base64").toString("utf8") }

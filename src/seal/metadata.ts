@@ -100,7 +100,7 @@ function readGroup(group: MapNode, where: string): WrappedKey[] {
     if (it.value.kind !== "list") continue // null or missing list
     for (const [i, e] of it.value.items.entries()) {
       if (e.kind !== "map") continue
-      keys.push(readKeyEntry(it.key as KeyList, e, `${where}.${it.key}[${i}]`))
+      keys.push(readKeyEntry(it.key, e, `${where}.${it.key}[${i}]`))
     }
   }
   return keys

@@ -94,7 +94,8 @@ export async function sealTree(
     )
     const shamirThreshold = opts.shamirThreshold ?? 0
     const keyGroups =
-      opts.reuse?.keyGroups ?? (await wrapDataKey(dataKey, opts.keyGroups, shamirThreshold, deps.randomBytes))
+      opts.reuse?.keyGroups ??
+      (await wrapDataKey(dataKey, opts.keyGroups, shamirThreshold, (n) => deps.randomBytes(n)))
     const rule =
       opts.storeRule === false
         ? null

@@ -197,7 +197,7 @@ describe(".sops.yaml creation rules", () => {
     writeFileSync(file, "kind: Secret\nstringData:\n    password: hunter2\n")
     const res = await runCli(["encrypt", file], { cwd: dir })
     expect(res.code).toBe(0)
-    expect(res.stdout).toMatch(/^kind: Secret\nstringData:\n    password: ENC\[/)
+    expect(res.stdout).toMatch(/^kind: Secret\nstringData:\n {4}password: ENC\[/)
     expect(res.stdout).toContain("encrypted_regex: ^(data|stringData)$")
     expect(existsSync(file)).toBe(true)
   })
