@@ -1,5 +1,5 @@
 import { FormatError } from "../errors.js"
-import type { Branch, MapNode } from "../tree/node.js"
+import { map, type Branch, type MapNode } from "../tree/node.js"
 import type { SealedFile } from "./format.js"
 
 /**
@@ -17,10 +17,7 @@ export function splitTopLevel(branches: readonly Branch[], source: string): Seal
         throw new FormatError(source, undefined, "the sops entry is not a mapping")
       metadata = meta.value
     }
-    return {
-      kind: "map",
-      items: b.items.filter((it) => !(it.kind === "entry" && it.key === "sops")),
-    }
+    return map(b.items.filter((it) => !(it.kind === "entry" && it.key === "sops")))
   })
   return { branches: out, metadata }
 }
