@@ -66,9 +66,16 @@ function lineOf(ctx: Ctx, node: Node | null | undefined): number | undefined {
   return line
 }
 
-function pushComments(items: (MapItem | ListItem)[], comment: string | null | undefined): void {
+function pushComments(
+  items: (MapItem | ListItem)[],
+  comment: string | null | undefined,
+  inline = false,
+): void {
   if (comment === null || comment === undefined || comment === "") return
-  for (const line of comment.split("\n")) if (line !== "") items.push({ kind: "comment", text: line })
+  for (const line of comment.split("\n")) {
+    if (line !== "")
+      items.push(inline ? { kind: "comment", text: line, inline } : { kind: "comment", text: line })
+  }
 }
 
 function readNode(node: unknown, ctx: Ctx, depth = 0): TreeNode {
@@ -83,7 +90,16 @@ function readNode(node: unknown, ctx: Ctx, depth = 0): TreeNode {
       if (isScalar(n)) pushComments(items, n.comment)
       items.push(readNode(n, ctx, depth + 1))
     }
-    pushComments(items, node.comment)
+    // go-yaml makes comments below a list's last item that item's foot comment: when the item
+    // is a map they belong inside it (sops writes them at the map's indentation).
+    const last = items[items.length - 1]
+    if (last !== undefined && last.kind === "map" && (node.comment ?? "") !== "") {
+      const inner: MapItem[] = [...last.items]
+      pushComments(inner, node.comment)
+      items[items.length - 1] = { kind: "map", items: inner }
+    } else {
+      pushComments(items, node.comment)
+    }
     return { kind: "list", items }
   }
   if (isScalar(node)) return { kind: "scalar", value: readScalar(node, ctx) }
@@ -104,7 +120,9 @@ function readMap(node: Node, ctx: Ctx, depth = 0): TreeNode {
     const collection = isMap(value) || isSeq(value)
     if (!collection) {
       pushComments(items, value?.commentBefore)
-      pushComments(items, value?.comment)
+      // A comment on the value's line: sops keeps it before the entry, flagged so that a sealed
+      // file writes it back on the same line (sops 3.13 does; its plain output moves it above).
+      pushComments(items, value?.comment, true)
     }
     let tree = readNode(value, ctx, depth + 1)
     if (collection && value !== null && (value.commentBefore ?? "") !== "") {

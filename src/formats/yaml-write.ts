@@ -6,89 +6,93 @@ import { formatYamlFloat, resolvePlain } from "./yaml-scalar.js"
  * style, sequences indented under their key, `- ` items whose maps continue two columns in,
  * go-yaml's choice of plain / single / double quotes and literal blocks, no line folding.
  */
-export function writeYaml(branches: readonly Branch[], best = 4): string {
-  return branches.map((b) => writeRoot(b, best)).join("---\n")
+export function writeYaml(branches: readonly Branch[], best = 4, inlineComments = false): string {
+  return branches.map((b) => writeRoot(b, best, inlineComments)).join("---\n")
 }
 
-function writeRoot(branch: Branch, best: number): string {
+function writeRoot(branch: Branch, best: number, inlineComments: boolean): string {
   const out: string[] = []
   if (branch.items.length === 0) return "{}\n"
-  writeMapItems(branch.items, 0, out, best, null)
+  writeMapItems(branch.items, 0, { out, best, inline: inlineComments }, null)
   return out.join("")
 }
 
 /** go-yaml's "everything else aligns to the chosen indentation". */
 const nextIndent = (indent: number, best: number): number => best * Math.floor((indent + best) / best)
 
+/** Where a block is being written; `inline` keeps line comments on their value's line (sealed files). */
+interface Ctx {
+  readonly out: string[]
+  readonly best: number
+  readonly inline: boolean
+}
+
 /**
  * Writes map items at column `indent`. `first` is the text already on the current line
  * (a sequence item's "- "), so the first entry continues that line.
  */
-function writeMapItems(
-  items: readonly MapItem[],
-  indent: number,
-  out: string[],
-  best: number,
-  first: string | null,
-): void {
+function writeMapItems(items: readonly MapItem[], indent: number, ctx: Ctx, first: string | null): void {
   let lead = first
   const pad = " ".repeat(indent)
-  for (const item of items) {
-    const prefix = lead ?? pad
-    lead = null
+  let pendingInline: string[] = []
+  for (const [i, item] of items.entries()) {
     if (item.kind === "comment") {
-      out.push(`${prefix}#${item.text}\n`)
+      const next = items[i + 1]
+      if (ctx.inline && item.inline === true && next?.kind === "entry" && next.value.kind === "scalar") {
+        pendingInline.push(item.text)
+        continue
+      }
+      ctx.out.push(`${lead ?? pad}#${item.text}\n`)
+      lead = null
       continue
     }
+    const prefix = lead ?? pad
+    lead = null
     const key = scalarText({ kind: "string", value: item.key }, true)
-    writeValue(`${prefix}${key}:`, item.value, indent, out, best, false)
+    const start = ctx.out.length
+    writeValue(`${prefix}${key}:`, item.value, indent, ctx, false)
+    if (pendingInline.length > 0 && ctx.out.length === start + 1) {
+      ctx.out[start] = (ctx.out[start] ?? "").replace(/\n$/, ` #${pendingInline.join(" #")}\n`)
+    } else if (pendingInline.length > 0) {
+      // A block scalar spans lines: keep the comment, above the entry.
+      ctx.out.splice(start, 0, ...pendingInline.map((t) => `${pad}#${t}\n`))
+    }
+    pendingInline = []
   }
 }
 
-function writeListItems(
-  items: readonly ListItem[],
-  indent: number,
-  out: string[],
-  best: number,
-  first: string | null,
-): void {
+function writeListItems(items: readonly ListItem[], indent: number, ctx: Ctx, first: string | null): void {
   let lead = first
   const pad = " ".repeat(indent)
   for (const item of items) {
     const prefix = lead ?? pad
     lead = null
     if (item.kind === "comment") {
-      out.push(`${prefix}#${item.text}\n`)
+      ctx.out.push(`${prefix}#${item.text}\n`)
       continue
     }
     const childIndent = indent + 2
     if (item.kind === "map" && item.items.length > 0)
-      writeMapItems(item.items, childIndent, out, best, `${prefix}- `)
+      writeMapItems(item.items, childIndent, ctx, `${prefix}- `)
     else if (item.kind === "list" && item.items.length > 0)
-      writeListItems(item.items, childIndent, out, best, `${prefix}- `)
-    else writeValue(`${prefix}-`, item, indent, out, best, true)
+      writeListItems(item.items, childIndent, ctx, `${prefix}- `)
+    else writeValue(`${prefix}-`, item, indent, ctx, true)
   }
 }
 
 /** `head` is "key:" or "-"; the value follows on the same line or as a block below. */
-function writeValue(
-  head: string,
-  value: TreeNode,
-  indent: number,
-  out: string[],
-  best: number,
-  inSeq: boolean,
-): void {
+function writeValue(head: string, value: TreeNode, indent: number, ctx: Ctx, inSeq: boolean): void {
+  const { out, best } = ctx
   if (value.kind === "map") {
     if (value.items.length === 0) return void out.push(`${head} {}\n`)
     out.push(`${head}\n`)
-    writeMapItems(value.items, nextIndent(indent, best), out, best, null)
+    writeMapItems(value.items, nextIndent(indent, best), ctx, null)
     return
   }
   if (value.kind === "list") {
     if (value.items.length === 0) return void out.push(`${head} []\n`)
     out.push(`${head}\n`)
-    writeListItems(value.items, nextIndent(indent, best), out, best, null)
+    writeListItems(value.items, nextIndent(indent, best), ctx, null)
     return
   }
   const v = value.value

@@ -24,7 +24,7 @@ export const yamlFormat: Format = {
   },
   parseSealed: (input, source): SealedFile => splitTopLevel(readYaml(decoder.decode(input), source), source),
   emitSealed: (branches, metadata, options) =>
-    utf8.encode(writeYaml(withMetadata(branches, metadata), options?.indent ?? 4)),
+    utf8.encode(writeYaml(withMetadata(branches, metadata), options?.indent ?? 4, true)),
   hasMetadata: (branches) =>
     branches.some((b) => b.items.some((it) => it.kind === "entry" && it.key === "sops")),
 }
