@@ -113,15 +113,21 @@ install_debs() {
     die "apt-get install ${missing[*]}" "$LOGS/apt.log"
 }
 
+# Which servers to build and start (default all); e.g. SEALBRIDGE_PEERS="moto kube" for a quick local run.
+PEERS=${SEALBRIDGE_PEERS:-moto vault kube}
+wanted() { [[ " $PEERS " == *" $1 "* ]]; }
+
 build_all() {
   install_debs
   build_step moto "$MOTO" install_moto
   build_step sops "$SOPS" go_install "$SOPS" "github.com/getsops/sops/v3/cmd/sops@$SOPS_V"
   build_step gitleaks "$GITLEAKS" go_install "$GITLEAKS" "github.com/zricethezav/gitleaks/v8@$GITLEAKS_V" \
     "-X github.com/zricethezav/gitleaks/v8/version.Version=$GITLEAKS_V"
-  build_step etcd "$ETCD" build_etcd
-  build_step kube-apiserver "$KUBE" build_kube
-  build_step vault "$VAULT" build_vault
+  if wanted kube; then
+    build_step etcd "$ETCD" build_etcd
+    build_step kube-apiserver "$KUBE" build_kube
+  fi
+  if wanted vault; then build_step vault "$VAULT" build_vault; fi
 }
 
 freeport() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1]);s.close()'; }
@@ -193,11 +199,11 @@ up() {
   build_all
   down quiet
   MOTO_PORT=$(freeport) VAULT_PORT=$(freeport) ETCD_PORT=$(freeport) ETCD_PEER_PORT=$(freeport) KUBE_PORT=$(freeport)
-  start moto "$MOTO" -H 127.0.0.1 -p "$MOTO_PORT"
-  wait_for moto "http://127.0.0.1:$MOTO_PORT/moto-api/data.json" 60
-  start_vault
-  start_kube
-  cat >"$RUN/peers.env.tmp" <<ENV
+  : >"$RUN/peers.env.tmp"
+  if wanted moto; then
+    start moto "$MOTO" -H 127.0.0.1 -p "$MOTO_PORT"
+    wait_for moto "http://127.0.0.1:$MOTO_PORT/moto-api/data.json" 60
+    cat >>"$RUN/peers.env.tmp" <<ENV
 AWS_ENDPOINT_URL_KMS=http://127.0.0.1:$MOTO_PORT
 AWS_ENDPOINT_URL_SECRETS_MANAGER=http://127.0.0.1:$MOTO_PORT
 MOTO_URL=http://127.0.0.1:$MOTO_PORT
@@ -205,9 +211,17 @@ AWS_REGION=us-east-1
 AWS_ACCESS_KEY_ID=test
 AWS_SECRET_ACCESS_KEY=test
 AWS_EC2_METADATA_DISABLED=true
-VAULT_ADDR=http://127.0.0.1:$VAULT_PORT
-VAULT_TOKEN=root
-KUBECONFIG=$RUN/kubeconfig
+ENV
+  fi
+  if wanted vault; then
+    start_vault
+    printf 'VAULT_ADDR=http://127.0.0.1:%s\nVAULT_TOKEN=root\n' "$VAULT_PORT" >>"$RUN/peers.env.tmp"
+  fi
+  if wanted kube; then
+    start_kube
+    printf 'KUBECONFIG=%s\n' "$RUN/kubeconfig" >>"$RUN/peers.env.tmp"
+  fi
+  cat >>"$RUN/peers.env.tmp" <<ENV
 SOPS_BIN=$SOPS
 GITLEAKS_BIN=$GITLEAKS
 AGE_BIN=$(command -v age)
