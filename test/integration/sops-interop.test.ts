@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process"
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -113,3 +113,43 @@ function sopsSealed(type: string, name: string, text: string): string {
   sealedBySops.set(name, file)
   return file
 }
+
+describe.skipIf(sops.skip)("interop with sops 3.13: Shamir key groups", () => {
+  it("should open each other's 2-of-3 key-group files", () => {
+    const keys = [0, 1, 2].map((i) => {
+      const file = join(dir, `group-${i}.txt`)
+      const r = ours(["keygen", "-o", file])
+      return { file, recipient: r.out.toString().trim() }
+    })
+    const cfgDir = join(dir, "shamir")
+    mkdirSync(cfgDir, { recursive: true })
+    const groups = keys.map((k) => `      - age: [${k.recipient}]`).join("\n")
+    writeFileSync(
+      join(cfgDir, ".sops.yaml"),
+      `creation_rules:\n  - shamir_threshold: 2\n    key_groups:\n${groups}\n`,
+    )
+    const plain = join(cfgDir, "s.yaml")
+    writeFileSync(plain, "a: secret-a\nb: 2\n")
+    const two = { SOPS_AGE_KEY: [0, 2].map((i) => readFileSync(keys[i]?.file ?? "", "utf8")).join("\n") }
+    const run = (
+      cmd: (a: string[], e?: Record<string, string>) => ReturnType<typeof ours>,
+      args: string[],
+      env?: Record<string, string>,
+    ) => {
+      const r = spawnSync(cmd === ours ? process.execPath : sops.path, cmd === ours ? [cli, ...args] : args, {
+        cwd: cfgDir,
+        env: { PATH: process.env["PATH"] ?? "", HOME: dir, ...env },
+      })
+      return { code: r.status, out: r.stdout.toString(), err: r.stderr.toString() }
+    }
+    const mine = run(ours, ["encrypt", "s.yaml"])
+    expect(mine.err).toBe("")
+    writeFileSync(join(cfgDir, "mine.yaml"), mine.out)
+    expect(run(theirs, ["decrypt", "mine.yaml"], two).out).toBe("a: secret-a\nb: 2\n")
+    const their = run(theirs, ["encrypt", "s.yaml"])
+    expect(their.code).toBe(0)
+    writeFileSync(join(cfgDir, "theirs.yaml"), their.out)
+    expect(run(ours, ["decrypt", "theirs.yaml"], two).out).toBe("a: secret-a\nb: 2\n")
+    expect(shape(mine.out)).toBe(shape(their.out))
+  })
+})
