@@ -21,32 +21,25 @@ const deps = { now: () => new Date(), randomBytes: (n: number) => crypto.getRand
 const key = fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/).filter((k) => k !== "sops")
 const text = fc.string({ maxLength: 20 })
 const scalar: fc.Arbitrary<TreeNode> = fc.oneof(
-  text.map((value) => ({ kind: "scalar", value: { kind: "string", value } }) as TreeNode),
+  text.map((value) => ({ kind: "scalar", value: { kind: "string", value } })),
   fc
     .bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })
-    .map((value) => ({ kind: "scalar", value: { kind: "int", value } }) as TreeNode),
+    .map((value) => ({ kind: "scalar", value: { kind: "int", value } })),
   fc
     .double({ noNaN: true, noDefaultInfinity: true })
-    .map((value) => ({ kind: "scalar", value: { kind: "float", value } }) as TreeNode),
-  fc.boolean().map((value) => ({ kind: "scalar", value: { kind: "bool", value } }) as TreeNode),
-  fc.constant({ kind: "scalar", value: { kind: "null" } } as TreeNode),
+    .map((value) => ({ kind: "scalar", value: { kind: "float", value } })),
+  fc.boolean().map((value) => ({ kind: "scalar", value: { kind: "bool", value } })),
+  fc.constant({ kind: "scalar", value: { kind: "null" } }),
 )
 
 const nested: fc.Arbitrary<TreeNode> = fc.letrec<{ node: TreeNode; map: TreeNode; list: TreeNode }>(
   (tie) => ({
     node: fc.oneof({ maxDepth: 3, depthIdentifier: "doc" }, scalar, tie("map"), tie("list")),
-    map: fc
-      .uniqueArray(fc.tuple(key, tie("node")), { selector: ([k]) => k, maxLength: 4 })
-      .map(
-        (pairs) =>
-          ({
-            kind: "map",
-            items: pairs.map(([k, value]): MapItem => ({ kind: "entry", key: k, value })),
-          }) as TreeNode,
-      ),
-    list: fc
-      .array(tie("node"), { maxLength: 3 })
-      .map((items) => ({ kind: "list", items: items as ListItem[] }) as TreeNode),
+    map: fc.uniqueArray(fc.tuple(key, tie("node")), { selector: ([k]) => k, maxLength: 4 }).map((pairs) => ({
+      kind: "map",
+      items: pairs.map(([k, value]): MapItem => ({ kind: "entry", key: k, value })),
+    })),
+    list: fc.array(tie("node"), { maxLength: 3 }).map((items) => ({ kind: "list", items: items })),
   }),
 ).map
 
@@ -60,15 +53,9 @@ const flatString = fc.stringMatching(/^[A-Za-z0-9 ._:/@+-]{0,20}$/)
 const docs: Record<Exclude<FormatName, "binary">, fc.Arbitrary<Branch>> = {
   yaml: rootMap(nested),
   json: rootMap(nested),
-  dotenv: rootMap(
-    flatString.map((value) => ({ kind: "scalar", value: { kind: "string", value } }) as TreeNode),
-  ),
+  dotenv: rootMap(flatString.map((value) => ({ kind: "scalar", value: { kind: "string", value } }))),
   ini: rootMap(
-    rootMap(
-      flatString.map(
-        (value) => ({ kind: "scalar", value: { kind: "string", value: value.trim() } }) as TreeNode,
-      ),
-    ) as fc.Arbitrary<TreeNode>,
+    rootMap(flatString.map((value) => ({ kind: "scalar", value: { kind: "string", value: value.trim() } }))),
   ),
 }
 
