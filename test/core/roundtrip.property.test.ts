@@ -6,7 +6,18 @@ import { AgeBackend, AgeOpener, ageRecipientOf, generateAgeIdentity } from "../.
 import { decryptDocument } from "../../src/ops/decrypt-document.js"
 import { encryptDocument } from "../../src/ops/encrypt-document.js"
 import type { SelectionRule } from "../../src/seal/metadata-types.js"
-import type { Branch, ListItem, MapItem, TreeNode } from "../../src/tree/node.js"
+import {
+  bool,
+  entry,
+  float,
+  int,
+  list,
+  map,
+  nul,
+  str,
+  type Branch,
+  type TreeNode,
+} from "../../src/tree/node.js"
 
 // decrypt(encrypt(doc)) == doc for random documents in every format and every selection rule.
 let backend: AgeBackend
@@ -21,42 +32,34 @@ const deps = { now: () => new Date(), randomBytes: (n: number) => crypto.getRand
 const key = fc.stringMatching(/^[a-z][a-z0-9_]{0,8}$/).filter((k) => k !== "sops")
 const text = fc.string({ maxLength: 20 })
 const scalar: fc.Arbitrary<TreeNode> = fc.oneof(
-  text.map((value) => ({ kind: "scalar", value: { kind: "string", value } })),
-  fc
-    .bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })
-    .map((value) => ({ kind: "scalar", value: { kind: "int", value } })),
-  fc
-    .double({ noNaN: true, noDefaultInfinity: true })
-    .map((value) => ({ kind: "scalar", value: { kind: "float", value } })),
-  fc.boolean().map((value) => ({ kind: "scalar", value: { kind: "bool", value } })),
-  fc.constant({ kind: "scalar", value: { kind: "null" } }),
+  text.map((v): TreeNode => str(v)),
+  fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map((v): TreeNode => int(v)),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((v): TreeNode => float(v)),
+  fc.boolean().map((v): TreeNode => bool(v)),
+  fc.constant<TreeNode>(nul()),
 )
 
 const nested: fc.Arbitrary<TreeNode> = fc.letrec<{ node: TreeNode; map: TreeNode; list: TreeNode }>(
   (tie) => ({
     node: fc.oneof({ maxDepth: 3, depthIdentifier: "doc" }, scalar, tie("map"), tie("list")),
-    map: fc.uniqueArray(fc.tuple(key, tie("node")), { selector: ([k]) => k, maxLength: 4 }).map((pairs) => ({
-      kind: "map",
-      items: pairs.map(([k, value]): MapItem => ({ kind: "entry", key: k, value })),
-    })),
-    list: fc.array(tie("node"), { maxLength: 3 }).map((items) => ({ kind: "list", items: items })),
+    map: fc
+      .uniqueArray(fc.tuple(key, tie("node")), { selector: ([k]) => k, maxLength: 4 })
+      .map((pairs): TreeNode => map(pairs.map(([k, value]) => entry(k, value)))),
+    list: fc.array(tie("node"), { maxLength: 3 }).map((items): TreeNode => list(items)),
   }),
 ).map
 
 const rootMap = (arb: fc.Arbitrary<TreeNode>): fc.Arbitrary<Branch> =>
-  fc.uniqueArray(fc.tuple(key, arb), { selector: ([k]) => k, minLength: 1, maxLength: 5 }).map((pairs) => ({
-    kind: "map",
-    items: pairs.map(([k, value]): MapItem => ({ kind: "entry", key: k, value })),
-  }))
+  fc
+    .uniqueArray(fc.tuple(key, arb), { selector: ([k]) => k, minLength: 1, maxLength: 5 })
+    .map((pairs): Branch => map(pairs.map(([k, value]) => entry(k, value))))
 
 const flatString = fc.stringMatching(/^[A-Za-z0-9 ._:/@+-]{0,20}$/)
 const docs: Record<Exclude<FormatName, "binary">, fc.Arbitrary<Branch>> = {
   yaml: rootMap(nested),
   json: rootMap(nested),
-  dotenv: rootMap(flatString.map((value) => ({ kind: "scalar", value: { kind: "string", value } }))),
-  ini: rootMap(
-    rootMap(flatString.map((value) => ({ kind: "scalar", value: { kind: "string", value: value.trim() } }))),
-  ),
+  dotenv: rootMap(flatString.map((v): TreeNode => str(v))),
+  ini: rootMap(rootMap(flatString.map((v): TreeNode => str(v.trim())))),
 }
 
 const rules: (SelectionRule | null)[] = [
