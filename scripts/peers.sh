@@ -20,7 +20,7 @@ SOPS_V=v3.13.2
 GITLEAKS_V=v8.30.1
 ETCD_V=v3.6.16
 K8S_V=1.34.4
-VAULT_V=1.21.4
+VAULT_V=1.19.0
 MOTO_V=5.2.3
 
 SOPS=$BIN/sops-$SOPS_V/sops
@@ -82,6 +82,7 @@ build_kube() {
 # OpenBao is refused by this machine's Go proxy (403 for github.com/openbao/openbao), so the
 # Vault-API peer is HashiCorp Vault's dev server: a wrapper module that keeps upstream's non-local
 # replaces; its ./api and ./sdk sub-modules come from the proxy at the versions vault requires.
+# 1.19.0 is pinned because it compiles against its tagged sdk; 1.21.4 needs unreleased sdk code.
 build_vault() {
   local w=$PH/src/vault-$VAULT_V gomod line lhs rhs
   rm -rf "$w" && mkdir -p "$w" && cd "$w"
