@@ -46,7 +46,9 @@ build_step() {
   if ! "$@" >"$logf" 2>&1; then die "build of $name" "$logf"; fi
   [ -x "$artefact" ] || die "build of $name produced no $artefact" "$logf"
   log "built $name in $((SECONDS - start)) s"
+  BUILT=1
 }
+BUILT=0
 
 go_install() { # dest module@version [ldflags]
   mkdir -p "$(dirname "$1")"
@@ -129,6 +131,12 @@ build_all() {
     build_step kube-apiserver "$KUBE" build_kube
   fi
   if wanted vault; then build_step vault "$VAULT" build_vault; fi
+  # The binaries are self-contained: drop the Go module and build caches (about 25 GB after
+  # Vault and kube-apiserver) unless asked to keep them for faster version bumps.
+  if [ "$BUILT" = 1 ] && [ "${SEALBRIDGE_PEERS_KEEP_GO_CACHE:-0}" != 1 ]; then
+    log "cleaning the Go caches under $PH/go"
+    go clean -cache -modcache >/dev/null 2>&1 || true
+  fi
 }
 
 freeport() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1]);s.close()'; }
