@@ -66,8 +66,24 @@ export function realIO(): CliIO {
         )
       }),
     now: () => new Date(),
-    randomBytes: (n) => new Uint8Array(randomBytes(n)),
+    randomBytes: pooledRandomBytes,
   }
+}
+
+// One IV per sealed value: drawing them from a pooled buffer avoids a syscall per value.
+let pool = new Uint8Array(0)
+let poolAt = 0
+function pooledRandomBytes(n: number): Uint8Array {
+  if (n > 4096) return new Uint8Array(randomBytes(n))
+  if (poolAt + n > pool.length) {
+    pool = new Uint8Array(randomBytes(64 * 1024))
+    poolAt = 0
+  }
+  // A copy, so callers may wipe their bytes without touching the pool.
+  const out = pool.slice(poolAt, poolAt + n)
+  pool.fill(0, poolAt, poolAt + n)
+  poolAt += n
+  return out
 }
 
 async function readStdin(): Promise<Uint8Array> {

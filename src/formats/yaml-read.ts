@@ -13,7 +13,7 @@ const BINARY_TAG = "tag:yaml.org,2002:binary"
  * failsafe schema so every scalar keeps its source text and we type it with go-yaml's rules.
  */
 export function readYaml(text: string, source: string): Branch[] {
-  const docs = parseAllDocuments(text, { schema: "failsafe", uniqueKeys: true, prettyErrors: false })
+  const docs = parseAllDocuments(text, { schema: "failsafe", uniqueKeys: false, prettyErrors: false })
   if (!Array.isArray(docs)) return []
   const branches: Branch[] = []
   for (const doc of docs) {
@@ -110,10 +110,15 @@ function readNode(node: unknown, ctx: Ctx, depth = 0): TreeNode {
 function readMap(node: Node, ctx: Ctx, depth = 0): TreeNode {
   if (!isMap(node)) throw new FormatError(ctx.source, lineOf(ctx, node), "expected a mapping")
   const items: MapItem[] = []
+  // Duplicates are checked here with a set: the yaml package's own check is quadratic.
+  const seen = new Set<string>()
   for (const pair of node.items) {
     if (!isPair(pair)) continue
     const keyNode = pair.key as Node | null
     const key = readKey(keyNode, ctx)
+    if (seen.has(key))
+      throw new FormatError(ctx.source, lineOf(ctx, keyNode), `duplicate key ${JSON.stringify(key)}`)
+    seen.add(key)
     const value = pair.value as Node | null
     pushComments(items, keyNode?.commentBefore)
     pushComments(items, keyNode?.comment)
