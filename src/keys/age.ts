@@ -1,4 +1,8 @@
-import { armor, Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from "age-encryption"
+// age-encryption is loaded on first use: it is the heaviest import (~130 ms of start-up) and
+// commands that touch no key (--help, filestatus, set-up errors) should not pay for it.
+type AgeModule = typeof AgeModuleNs
+const loadAge = (): Promise<AgeModule> => import("age-encryption")
+import type * as AgeModuleNs from "age-encryption"
 import { BridgeError, ErrorCode } from "../errors.js"
 import type { CallOptions, KeyBackend, KeyOpener, WrappedKey } from "./backend.js"
 
@@ -18,6 +22,7 @@ export class AgeBackend implements KeyBackend {
 
   async wrap(dataKey: Uint8Array, _opts?: CallOptions): Promise<WrappedKey> {
     try {
+      const { armor, Encrypter } = await loadAge()
       const e = new Encrypter()
       e.addRecipient(this.keyId)
       return { kind: "age", recipient: this.keyId, enc: armor.encode(await e.encrypt(dataKey)) }
@@ -40,6 +45,7 @@ export class AgeOpener implements KeyOpener {
 
   async unwrap(wrapped: WrappedKey, _opts?: CallOptions): Promise<Uint8Array | null> {
     if (wrapped.kind !== "age" || this.#identities.length === 0) return null
+    const { armor, Decrypter } = await loadAge()
     let file: Uint8Array
     try {
       file = armor.decode(wrapped.enc)
@@ -121,5 +127,6 @@ export function parseAgeRecipients(s: string): string[] {
     .filter((r) => r !== "")
 }
 
-export const generateAgeIdentity = (): Promise<string> => generateX25519Identity()
-export const ageRecipientOf = (identity: string): Promise<string> => identityToRecipient(identity)
+export const generateAgeIdentity = async (): Promise<string> => (await loadAge()).generateX25519Identity()
+export const ageRecipientOf = async (identity: string): Promise<string> =>
+  (await loadAge()).identityToRecipient(identity)
