@@ -25,8 +25,11 @@ export function readYaml(text: string, source: string): Branch[] {
   return branches
 }
 
+/** The parser's message without source excerpts: a broken plain file may be full of secrets. */
 function firstLine(s: string): string {
-  return (s.split("\n")[0] ?? s).replace(/ at line \d+, column \d+:?$/, "")
+  return (s.split("\n")[0] ?? s)
+    .replace(/ at line \d+, column \d+:?$/, "")
+    .replace(/"[^"]*"|'[^']*'|`[^`]*`/g, "…")
 }
 
 function readDocument(doc: Document.Parsed, source: string, text: string): Branch {

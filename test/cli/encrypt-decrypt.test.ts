@@ -214,3 +214,18 @@ function typeOf(name: string): string {
 function leftoverTempFiles(): string[] {
   return readdirSync(tmp.path).filter((f) => f.endsWith(".tmp"))
 }
+
+describe("errors never carry values", () => {
+  it.each([
+    ["leak1.yaml", "password: hunter2-secret\n  bad: [hunter2-secret\n"],
+    ["leak2.yaml", "a: 'hunter2-secret\n"],
+    ["leak3.json", '{"password": "hunter2-secret", }'],
+    ["leak4.env", "hunter2-secret\n"],
+  ])("%s: the parse error names the file but not the text", async (name, text) => {
+    const file = write(name, text)
+    const res = await runCli(["encrypt", "--age", recipient, file])
+    expect(res.code).toBe(2)
+    expect(res.stderr).toContain(name)
+    expect(res.stderr).not.toContain("hunter2")
+  })
+})
