@@ -119,14 +119,6 @@ export async function collectAgeIdentities(src: AgeIdentitySources): Promise<str
   return [...new Set(out)]
 }
 
-/** Comma-separated recipients as `--age` and SOPS_AGE_RECIPIENTS take them. */
-export function parseAgeRecipients(s: string): string[] {
-  return s
-    .split(",")
-    .map((r) => r.trim())
-    .filter((r) => r !== "")
-}
-
 export const generateAgeIdentity = async (): Promise<string> => (await loadAge()).generateX25519Identity()
 export const ageRecipientOf = async (identity: string): Promise<string> =>
   (await loadAge()).identityToRecipient(identity)

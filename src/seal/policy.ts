@@ -1,5 +1,4 @@
 import { RE2JS } from "re2js"
-import { BridgeError, ErrorCode } from "../errors.js"
 import type { TreePath } from "../tree/path.js"
 import { DEFAULT_UNENCRYPTED_SUFFIX, RuleKind, type SelectionRule } from "./metadata-types.js"
 
@@ -53,15 +52,4 @@ function matcher(pattern: string): (s: string) => boolean {
     return () => false
   }
   return (s) => re.matcher(s).find()
-}
-
-/** Throws when more than one rule is set (sops: "cannot use more than one of …"). */
-export function assertSingleRule(rules: readonly SelectionRule[]): SelectionRule | null {
-  if (rules.length > 1) {
-    throw new BridgeError(
-      ErrorCode.Conflict,
-      `cannot use more than one of ${rules.map((r) => r.kind).join(", ")} in the same file`,
-    )
-  }
-  return rules[0] ?? null
 }

@@ -72,9 +72,3 @@ export const list = (items: readonly ListItem[]): ListNode => ({ kind: "list", i
 export function isComment(item: MapItem | ListItem): item is CommentItem {
   return item.kind === "comment"
 }
-
-/** The value of the first entry named `key`, if any. */
-export function getEntry(node: MapNode, key: string): TreeNode | undefined {
-  for (const item of node.items) if (item.kind === "entry" && item.key === key) return item.value
-  return undefined
-}

@@ -1,25 +1,6 @@
 import type { CommentItem, ListItem, MapItem, ScalarNode, TreeNode } from "./node.js"
 import type { TreePath } from "./path.js"
 
-/**
- * What a walk visits: every scalar leaf and every comment, in document order, with its path
- * (map keys only; list indices are not part of it) and the comment stack of spec §4: for each
- * nesting level, the comments directly preceding the current item.
- */
-export type Visit =
-  | {
-      readonly kind: "leaf"
-      readonly node: ScalarNode
-      readonly path: TreePath
-      readonly comments: readonly (readonly string[])[]
-    }
-  | {
-      readonly kind: "comment"
-      readonly item: CommentItem
-      readonly path: TreePath
-      readonly comments: readonly (readonly string[])[]
-    }
-
 /** A visitor returns the replacement (or the same object to keep it). */
 export interface Mapper {
   leaf(node: ScalarNode, path: TreePath, comments: readonly (readonly string[])[]): ScalarNode

@@ -34,7 +34,11 @@ const text = fc.string({ maxLength: 20 })
 const scalar: fc.Arbitrary<TreeNode> = fc.oneof(
   text.map((v): TreeNode => str(v)),
   fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map((v): TreeNode => int(v)),
-  fc.double({ noNaN: true, noDefaultInfinity: true }).map((v): TreeNode => float(v)),
+  // -0 is written "-0", which sops (Go) and we read back as the int 0: a format property, not a loss.
+  fc
+    .double({ noNaN: true, noDefaultInfinity: true })
+    .filter((v) => !Object.is(v, -0))
+    .map((v): TreeNode => float(v)),
   fc.boolean().map((v): TreeNode => bool(v)),
   fc.constant<TreeNode>(nul()),
 )
