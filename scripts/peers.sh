@@ -47,6 +47,8 @@ build_step() {
   [ -x "$artefact" ] || die "build of $name produced no $artefact" "$logf"
   log "built $name in $((SECONDS - start)) s"
   BUILT=1
+  # Keep the disk peak low on small machines: each build's compile cache is not needed again.
+  [ "${SEALBRIDGE_PEERS_KEEP_GO_CACHE:-0}" = 1 ] || go clean -cache >/dev/null 2>&1 || true
 }
 BUILT=0
 
