@@ -134,8 +134,15 @@ function readMap(node: Node, ctx: Ctx, depth = 0): TreeNode {
     }
     let tree = readNode(value, ctx, depth + 1)
     if (collection && value !== null && (value.commentBefore ?? "") !== "") {
+      let inside = value.commentBefore ?? ""
+      if (commentOnKeyLine(keyNode, ctx)) {
+        // `key: # c` — go-yaml gives it to the key, and sops writes it above the key.
+        const [first = "", ...rest] = inside.split("\n")
+        pushComments(items, first)
+        inside = rest.join("\n")
+      }
       const lead: (MapItem | ListItem)[] = []
-      pushComments(lead, value.commentBefore)
+      pushComments(lead, inside)
       tree =
         tree.kind === "map"
           ? { kind: "map", items: [...(lead as MapItem[]), ...tree.items] }
@@ -145,6 +152,15 @@ function readMap(node: Node, ctx: Ctx, depth = 0): TreeNode {
   }
   if (depth > 0) pushComments(items, node.comment)
   return { kind: "map", items }
+}
+
+/** True when a `#` comment follows the key on its own line (`key: # c`). */
+function commentOnKeyLine(keyNode: Node | null, ctx: Ctx): boolean {
+  const end = keyNode?.range?.[1]
+  if (end === undefined) return false
+  const eol = ctx.text.indexOf("\n", end)
+  const rest = ctx.text.slice(end, eol === -1 ? undefined : eol)
+  return /^\s*:?\s*#/.test(rest) || /\s#/.test(rest)
 }
 
 function readKey(node: Node | null, ctx: Ctx): string {

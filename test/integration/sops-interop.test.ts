@@ -51,7 +51,7 @@ const cases = [
   [
     "yaml",
     "app.yaml",
-    '# top comment\ndb:\n    user: admin # inline\n    port: 5432\n    ratio: 1.5\n    enabled: true\n    empty: ""\n    nothing: null\nlist:\n    - a\n    - b: c\n    # foot\nmultiline: |\n    line one\n    line two\nquoted: "123"\nplain_unencrypted: keep\n---\nsecond: doc\n',
+    '# top comment\ndb: # on the key line\n    user: admin # inline\n    port: 5432\n    ratio: 1.5\n    enabled: true\n    empty: ""\n    nothing: null\nlist:\n    - a\n    - b: c\n    # foot\nmultiline: |\n    line one\n    line two\nquoted: "123"\nplain_unencrypted: keep\n---\nsecond: doc\n',
   ],
   [
     "json",
