@@ -11,6 +11,7 @@ import {
   type CreationRule,
   type KeySpec,
   type SopsConfig,
+  type StoreSettings,
 } from "../src/index.js"
 import type { CliIO } from "./io.js"
 import type { SealFlags } from "./options.js"
@@ -44,7 +45,7 @@ export async function resolveCreationRule(
   flags: SealFlags,
   io: CliIO,
   targetName: string,
-): Promise<CreationRule> {
+): Promise<CreationRule & { readonly stores: StoreSettings }> {
   const flagKeys = keysFromFlags(flags, io)
   const config = await loadConfig(flags, io, targetName)
   let fromConfig: CreationRule | null = null
@@ -77,6 +78,7 @@ export async function resolveCreationRule(
     shamirThreshold: threshold > 0 ? threshold : (fromConfig?.shamirThreshold ?? 0),
     rule: flagRule ?? fromConfig?.rule ?? null,
     macOnlyEncrypted: flags.macOnlyEncrypted === true || (fromConfig?.macOnlyEncrypted ?? false),
+    stores: config?.stores ?? {},
   }
 }
 

@@ -19,7 +19,7 @@ export async function runEncrypt(file: string | undefined, flags: SealFlags, io:
       shamirThreshold: creation.shamirThreshold,
       rule: creation.rule,
       macOnlyEncrypted: creation.macOnlyEncrypted,
-      emit: emitOptions(flags),
+      emit: emitOptions(flags, creation.stores, target.outputFormat),
     },
     { now: () => io.now(), randomBytes: (n) => io.randomBytes(n) },
   )

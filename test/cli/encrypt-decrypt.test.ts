@@ -229,3 +229,20 @@ describe("errors never carry values", () => {
     expect(res.stderr).not.toContain("hunter2")
   })
 })
+
+describe(".sops.yaml stores settings", () => {
+  it("should indent sealed YAML as stores.yaml.indent says, unless --indent is given", async () => {
+    const dir = join(tmp.path, "stores")
+    await import("node:fs/promises").then((fs) => fs.mkdir(dir, { recursive: true }))
+    writeFileSync(
+      join(dir, ".sops.yaml"),
+      `creation_rules:\n  - age: ${recipient}\nstores:\n  yaml:\n    indent: 2\n`,
+    )
+    const file = join(dir, "i.yaml")
+    writeFileSync(file, "a:\n    b: c\n")
+    const two = await runCli(["encrypt", file], { cwd: dir })
+    expect(two.stdout).toMatch(/^a:\n {2}b: ENC\[/)
+    const six = await runCli(["encrypt", "--indent", "6", file], { cwd: dir })
+    expect(six.stdout).toMatch(/^a:\n {6}b: ENC\[/)
+  })
+})
