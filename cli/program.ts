@@ -3,6 +3,7 @@ import { BridgeError, ErrorCode } from "../src/index.js"
 import { runDecrypt } from "./commands/decrypt.js"
 import { runEdit } from "./commands/edit.js"
 import { runEncrypt } from "./commands/encrypt.js"
+import { runRotate, type RotateFlags } from "./commands/rotate.js"
 import { runSet, runUnset, type SetFlags } from "./commands/set.js"
 import { runFileStatus } from "./commands/filestatus.js"
 import { runKeygen } from "./commands/keygen.js"
@@ -27,15 +28,22 @@ export function buildProgram(io: CliIO): Command {
   const legacy = program
     .option("-e, --encrypt", "encrypt a file and print the result (legacy sops form)")
     .option("-d, --decrypt", "decrypt a file and print the result (legacy sops form)")
+    .option("-r, --rotate", "new data key for every value (legacy sops form)")
+    .option("--add-age <recipients>", "with -r: age recipients to add")
+    .option("--rm-age <recipients>", "with -r: age recipients to remove")
     .argument("[file]", "the file; - or /dev/stdin for standard input")
   addIoOptions(addDecryptOptions(addEncryptOptions(legacy)))
   legacy.action(
-    async (file: string | undefined, flags: SealFlags & { encrypt?: boolean; decrypt?: boolean }) => {
+    async (
+      file: string | undefined,
+      flags: RotateFlags & { encrypt?: boolean; decrypt?: boolean; rotate?: boolean },
+    ) => {
       if (flags.encrypt === true && flags.decrypt === true) {
         throw new BridgeError(ErrorCode.Conflict, "--encrypt and --decrypt cannot be used together")
       }
       if (flags.encrypt === true) return runEncrypt(file, flags, io)
       if (flags.decrypt === true) return runDecrypt(file, flags, io)
+      if (flags.rotate === true) return runRotate(file, flags, io)
       if (file === undefined) {
         program.outputHelp()
         return
@@ -82,6 +90,13 @@ export function buildProgram(io: CliIO): Command {
     runUnset(file, path, flags, io),
   )
 
+  const rotate = new Command("rotate")
+    .description("seal every value again under a new data key; --add-age/--rm-age change the recipients")
+    .argument("[file]")
+    .option("--add-age <recipients>", "comma-separated age recipients to add (to the first key group)")
+    .option("--rm-age <recipients>", "comma-separated age recipients to remove")
+  addIoOptions(rotate).action((file: string | undefined, flags: RotateFlags) => runRotate(file, flags, io))
+
   const filestatus = new Command("filestatus")
     .description('print {"encrypted":true|false} for a file')
     .argument("[file]")
@@ -93,7 +108,7 @@ export function buildProgram(io: CliIO): Command {
     .option("-o, --output <file>", "where to write the identity (never overwrites)")
     .action((flags: { output?: string }) => runKeygen(flags, io))
 
-  for (const cmd of [encrypt, decrypt, edit, set, unset, filestatus, keygen]) {
+  for (const cmd of [encrypt, decrypt, edit, set, unset, rotate, filestatus, keygen]) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.writeOut(s), writeErr: (s) => io.writeErr(s) })
     program.addCommand(cmd)
   }
