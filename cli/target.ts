@@ -80,8 +80,9 @@ export async function writeResult(
     io.writeOut(data)
     return
   }
-  // In place keeps the original's mode; a new file holding plaintext is private to the user.
-  const mode = (flags.inPlace === true ? await io.modeOf(dest) : null) ?? (plaintext ? 0o600 : 0o644)
+  // Plaintext is always written private to the user (0600), even in place; a sealed file written
+  // in place keeps the original's mode.
+  const mode = plaintext ? 0o600 : ((flags.inPlace === true ? await io.modeOf(dest) : null) ?? 0o644)
   try {
     await io.writeFileAtomic(dest, data, mode)
   } catch (err) {

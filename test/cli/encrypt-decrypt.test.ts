@@ -61,6 +61,8 @@ describe("encrypt then decrypt", () => {
     expect(statSync(file).mode & 0o777).toBe(0o640)
     expect((await runCli(["-d", "-i", file], { env: keyEnv })).code).toBe(0)
     expect(readFileSync(file, "utf8")).toBe("a: secret-value\n")
+    // Plaintext written in place is private to the user, whatever the sealed file's mode was.
+    expect(statSync(file).mode & 0o777).toBe(0o600)
     expect(leftoverTempFiles()).toEqual([])
   })
 
