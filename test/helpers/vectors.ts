@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
-export const SHARED = fileURLToPath(new URL("../../../shared/", import.meta.url))
-export const AGE_VECTORS = join(SHARED, "vectors", "sops", "age-pr1031")
 export const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url))
+/** Real sops-written files (sops PR 1031's age vectors), copied into the repository. */
+export const AGE_VECTORS = join(FIXTURES, "vectors", "age-pr1031")
 
 export const VECTOR_RECIPIENTS = [
   "age1yt3tfqlfrwdwx0z0ynwplcr6qxcxfaqycuprpmy89nr83ltx74tqdpszlw",

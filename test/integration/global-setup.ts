@@ -12,12 +12,15 @@ declare module "vitest" {
   }
 }
 
-/** Parses KEY=value lines of .peers/peers.env. */
+/** Parses KEY=value and KEY='value' lines of .peers/peers.env (the file is also shell-sourceable). */
 export function parseEnvFile(text: string): Record<string, string> {
   const out: Record<string, string> = {}
   for (const line of text.split("\n")) {
     const eq = line.indexOf("=")
-    if (eq > 0 && !line.startsWith("#")) out[line.slice(0, eq)] = line.slice(eq + 1)
+    if (eq <= 0 || line.startsWith("#")) continue
+    const raw = line.slice(eq + 1)
+    const quoted = raw.length >= 2 && raw.startsWith("'") && raw.endsWith("'")
+    out[line.slice(0, eq)] = quoted ? raw.slice(1, -1) : raw
   }
   return out
 }
