@@ -9,6 +9,18 @@ const peer = requirePeer("vault", "VAULT_ADDR")
 describe.skipIf(peer.skip)("Vault via node-vault", () => {
   const root = vault({ apiVersion: "v1", endpoint: peerEnv("VAULT_ADDR"), token: peerEnv("VAULT_TOKEN") })
 
+  // Peer smoke test: the server behind VAULT_ADDR is the flavour scripts/peers.sh says it started
+  // (OpenBao by default, HashiCorp Vault with SEALBRIDGE_VAULT_FLAVOR=hashicorp), with its mounts.
+  it("should be the recorded Vault flavour with transit, AppRole and Kubernetes auth enabled", async () => {
+    const health = (await root.health()) as { version: string }
+    const flavor = peerEnv("VAULT_FLAVOR") || "openbao"
+    expect(health.version).toMatch(flavor === "hashicorp" ? /^1\.19\./ : /^2\.7\./)
+    const auths = Object.keys(((await root.auths()) as { data: Record<string, unknown> }).data)
+    expect(auths).toEqual(expect.arrayContaining(["approle/", "kubernetes/", "token/"]))
+    const mounts = Object.keys(((await root.mounts()) as { data: Record<string, unknown> }).data)
+    expect(mounts).toEqual(expect.arrayContaining(["secret/", "transit/"]))
+  })
+
   it("should write, read and keep versions in KV v2", async () => {
     const path = `secret/data/it-${randomUUID()}`
     await root.write(path, { data: { password: "one" } })
