@@ -28,3 +28,20 @@ export * from "./ops/rotate-document.js"
 export * from "./ops/set-value.js"
 export { treeEquals } from "./tree/equals.js"
 export { safeMessage, redact } from "./util/redact.js"
+
+// providers: the provider port, in-memory provider, registry and the ESO value helpers
+export * from "./providers/provider.js"
+export { MemoryProvider, type MemoryCalls, type MemorySetOptions } from "./providers/memory.js"
+export {
+  providerRegistry,
+  createProvider,
+  memoryRegistry,
+  type ProviderName,
+  type ProviderRegistry,
+} from "./providers/registry.js"
+export { extractProperty, lookupProperty } from "./providers/property.js"
+export { decodeValue, parseDecodingStrategy } from "./providers/decoding.js"
+export { ConversionStrategy, convertKey, convertKeys } from "./providers/conversion.js"
+export { jsonToSecretMap } from "./providers/secret-map.js"
+export { rewriteKeys, goReplaceAll, type RegexpRewrite } from "./providers/rewrite.js"
+export { findMatcher, type FindMatcher } from "./providers/find-match.js"
