@@ -45,3 +45,9 @@ export { ConversionStrategy, convertKey, convertKeys } from "./providers/convers
 export { jsonToSecretMap } from "./providers/secret-map.js"
 export { rewriteKeys, goReplaceAll, type RegexpRewrite } from "./providers/rewrite.js"
 export { findMatcher, type FindMatcher } from "./providers/find-match.js"
+
+// scan: detection engine (scanText, detectors, binary sniffing)
+export * from "./scan/finding.js"
+export { scanText, createScanner, redactSecret, type Scanner } from "./scan/scanner.js"
+export { isProbablyBinary } from "./scan/binary.js"
+export { defaultDetectors } from "./scan/detectors/registry.js"

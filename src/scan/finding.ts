@@ -21,7 +21,17 @@ export interface Detector {
   readonly severity: Severity
   /** Lower-case literals; the detector runs only when one occurs in the text (prefilter). Empty: always runs. */
   readonly keywords: readonly string[]
+  /**
+   * How many characters before and after each keyword hit the engine hands to `detect` (hits are
+   * merged into windows). Absent: 64 before, 512 after. Ignored for keyword-less detectors.
+   */
+  readonly window?: DetectorWindow
   detect(text: string): readonly RawMatch[]
+}
+
+export interface DetectorWindow {
+  readonly before: number
+  readonly after: number
 }
 
 /** A reported leak, safe to print, store in a baseline or upload as SARIF. */
