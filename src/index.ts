@@ -51,3 +51,8 @@ export * from "./scan/finding.js"
 export { scanText, createScanner, redactSecret, type Scanner } from "./scan/scanner.js"
 export { isProbablyBinary } from "./scan/binary.js"
 export { defaultDetectors } from "./scan/detectors/registry.js"
+
+// scan: GitOps-aware checks and the scan driver (scancli)
+export { checkGitops, maskRanges } from "./scan/gitops/check.js"
+export type { GitopsContext, GitopsResult, DetectFn, TextRange } from "./scan/gitops/types.js"
+export { emptyContext } from "./scan/gitops/types.js"
