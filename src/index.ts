@@ -45,6 +45,7 @@ export { ConversionStrategy, convertKey, convertKeys } from "./providers/convers
 export { jsonToSecretMap } from "./providers/secret-map.js"
 export { rewriteKeys, goReplaceAll, type RegexpRewrite } from "./providers/rewrite.js"
 export { findMatcher, type FindMatcher } from "./providers/find-match.js"
+export { ProviderError, isThrottled } from "./providers/provider-error.js"
 
 // scan: detection engine (scanText, detectors, binary sniffing)
 export * from "./scan/finding.js"

@@ -1,4 +1,5 @@
 import { BridgeError, ErrorCode } from "../errors.js"
+import { createAwsProvider } from "./aws/factory.js"
 import type { MemoryProvider } from "./memory.js"
 import type { ProviderDeps, ProviderFactory, SecretProvider, StoreConfig } from "./provider.js"
 
@@ -13,7 +14,7 @@ function notBuilt(name: ProviderName): ProviderFactory {
 }
 
 export const providerRegistry = {
-  aws: notBuilt("aws"),
+  aws: createAwsProvider,
   vault: notBuilt("vault"),
 } as const satisfies ProviderRegistry
 

@@ -1,0 +1,17 @@
+import { BridgeError, ErrorCode, type BridgeErrorOptions } from "../errors.js"
+
+/**
+ * A PROVIDER error that also says whether the service throttled us, so the fetch layer can
+ * pause the whole store (shared backoff) instead of each object retrying on its own.
+ */
+export class ProviderError extends BridgeError {
+  override name = "ProviderError"
+  readonly throttled: boolean
+
+  constructor(message: string, opts: BridgeErrorOptions & { readonly throttled?: boolean } = {}) {
+    super(ErrorCode.Provider, message, { ...opts, retryable: opts.retryable ?? opts.throttled ?? false })
+    this.throttled = opts.throttled ?? false
+  }
+}
+
+export const isThrottled = (err: unknown): boolean => err instanceof ProviderError && err.throttled
