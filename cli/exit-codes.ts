@@ -10,6 +10,7 @@ export const exitCodeFor = {
   [ErrorCode.NotSealed]: 1,
   [ErrorCode.ExtractMissing]: 1,
   [ErrorCode.NotFound]: 1,
+  [ErrorCode.AccessDenied]: 1,
   [ErrorCode.Provider]: 1,
   [ErrorCode.Kube]: 1,
   [ErrorCode.LeakFound]: 1,

@@ -24,6 +24,8 @@ export const ErrorCode = {
   WriteOutput: "WRITE_OUTPUT",
   EmptyFile: "EMPTY_FILE",
   NotFound: "NOT_FOUND",
+  /** A provider refused the credentials or the policy denies the read (told apart from NOT_FOUND). */
+  AccessDenied: "ACCESS_DENIED",
   Provider: "PROVIDER",
   Kube: "KUBE",
   LeakFound: "LEAK_FOUND",

@@ -1,0 +1,101 @@
+import type { Kind } from "../api/constants.js"
+
+/**
+ * The narrow Kubernetes port the reconcilers use: only the calls they make, so an in-memory fake
+ * can stand in for unit tests and the client-node adapter (kube/client.ts) for the real thing.
+ * Secret `data` values are base64 strings, as on the wire.
+ */
+
+export interface OwnerReference {
+  readonly apiVersion: string
+  readonly kind: string
+  readonly name: string
+  readonly uid: string
+  readonly controller?: boolean
+  readonly blockOwnerDeletion?: boolean
+}
+
+export interface ObjectMeta {
+  readonly name: string
+  readonly namespace?: string
+  readonly uid: string
+  readonly generation?: number
+  readonly resourceVersion?: string
+  readonly labels?: Readonly<Record<string, string>>
+  readonly annotations?: Readonly<Record<string, string>>
+  readonly ownerReferences?: readonly OwnerReference[]
+  readonly deletionTimestamp?: string
+}
+
+export interface Condition {
+  readonly type: string
+  readonly status: "True" | "False" | "Unknown"
+  readonly reason: string
+  readonly message: string
+  readonly lastTransitionTime: string
+  readonly observedGeneration?: number
+}
+
+export interface ResourceStatus {
+  readonly conditions?: readonly Condition[]
+  readonly refreshTime?: string
+  readonly syncedResourceVersion?: string
+  readonly observedGeneration?: number
+  readonly binding?: { readonly name: string }
+}
+
+export interface CustomObject {
+  readonly apiVersion: string
+  readonly kind: string
+  readonly metadata: ObjectMeta
+  readonly spec?: unknown
+  readonly status?: ResourceStatus
+}
+
+export interface SecretObject {
+  readonly metadata: ObjectMeta
+  readonly type?: string
+  readonly data?: Readonly<Record<string, string>>
+  readonly immutable?: boolean
+}
+
+/** What the controller applies (server-side apply, field manager `sealbridge`): only its own fields. */
+export interface SecretApply {
+  readonly name: string
+  readonly namespace: string
+  readonly type?: string
+  readonly labels: Readonly<Record<string, string>>
+  readonly annotations: Readonly<Record<string, string>>
+  readonly ownerReferences: readonly OwnerReference[]
+  readonly data: Readonly<Record<string, string>>
+  readonly immutable?: boolean
+}
+
+export interface EventRef {
+  readonly kind: Kind
+  readonly name: string
+  readonly namespace?: string
+  readonly uid: string
+}
+
+export interface KubeApi {
+  /** null when absent. `namespace` undefined for cluster-scoped kinds. */
+  getObject(kind: Kind, namespace: string | undefined, name: string): Promise<CustomObject | null>
+  /** Every object of a kind in a namespace (all namespaces when undefined). */
+  listObjects(kind: Kind, namespace: string | undefined): Promise<readonly CustomObject[]>
+  getSecret(namespace: string, name: string): Promise<SecretObject | null>
+  applySecret(secret: SecretApply): Promise<SecretObject>
+  /** Deletes only the object with this uid (precondition), so a recreated Secret is never hit. */
+  deleteSecret(namespace: string, name: string, uid: string): Promise<void>
+  patchStatus(kind: Kind, namespace: string | undefined, name: string, status: ResourceStatus): Promise<void>
+  /** null when the namespace does not exist. */
+  getNamespaceLabels(name: string): Promise<Readonly<Record<string, string>> | null>
+  /** TokenRequest for a service account; the token is never logged. */
+  createToken(
+    namespace: string,
+    serviceAccount: string,
+    audiences: readonly string[],
+    seconds: number,
+  ): Promise<string>
+  recordEvent(ref: EventRef, type: "Normal" | "Warning", reason: string, message: string): Promise<void>
+}

@@ -1,0 +1,132 @@
+import { BridgeError, ErrorCode, type StoreConfig } from "../src/index.js"
+import type { ProviderSpec, SecretKeyRef, ServiceAccountRef } from "./api/types.js"
+import type { KubeApi } from "./kube/port.js"
+
+/** Lifetime of TokenRequest tokens (Vault and STS accept 10 min; a fresh one per login). */
+const TOKEN_SECONDS = 600
+
+/**
+ * Turns a store's provider spec into the provider port's config, reading referenced Secrets and
+ * minting service-account tokens. The one resolver for every namespaced reference: a SecretStore
+ * may only name objects in its own namespace; a ClusterSecretStore must say which namespace.
+ * @throws BridgeError CONFIG for a bad reference, NOT_FOUND for a missing Secret/key
+ */
+export async function resolveStoreConfig(
+  spec: ProviderSpec,
+  storeNamespace: string | undefined,
+  kube: KubeApi,
+): Promise<StoreConfig> {
+  const read = (ref: SecretKeyRef, field: string) => readSecretKey(kube, ref, storeNamespace, field)
+  const token = (ref: ServiceAccountRef, field: string, audiences: readonly string[]) => {
+    const ns = refNamespace(ref.namespace, storeNamespace, field)
+    return () =>
+      kube.createToken(ns, ref.name, ref.audiences.length > 0 ? ref.audiences : audiences, TOKEN_SECONDS)
+  }
+  if (spec.provider === "aws") {
+    const base = {
+      provider: "aws" as const,
+      region: spec.region,
+      ...(spec.role === undefined ? {} : { role: spec.role }),
+      ...(spec.prefix === undefined ? {} : { prefix: spec.prefix }),
+    }
+    const a = spec.auth
+    if (a.kind === "default") return { ...base, auth: { kind: "default" } }
+    if (a.kind === "jwt") {
+      if (spec.role === undefined)
+        throw new BridgeError(ErrorCode.Config, "spec.provider.aws.role: required with auth.jwt")
+      return {
+        ...base,
+        auth: {
+          kind: "webIdentity",
+          roleArn: spec.role,
+          token: token(a.serviceAccountRef, "auth.jwt.serviceAccountRef", ["sts.amazonaws.com"]),
+        },
+      }
+    }
+    const sessionToken =
+      a.sessionToken === undefined ? undefined : await read(a.sessionToken, "sessionTokenSecretRef")
+    return {
+      ...base,
+      auth: {
+        kind: "static",
+        accessKeyId: await read(a.accessKeyId, "accessKeyIDSecretRef"),
+        secretAccessKey: await read(a.secretAccessKey, "secretAccessKeySecretRef"),
+        ...(sessionToken === undefined ? {} : { sessionToken }),
+      },
+    }
+  }
+  const base = {
+    provider: "vault" as const,
+    server: spec.server,
+    path: spec.path,
+    version: spec.version,
+    ...(spec.namespace === undefined ? {} : { namespace: spec.namespace }),
+    ...(spec.caBundle === undefined ? {} : { caBundle: spec.caBundle }),
+  }
+  const a = spec.auth
+  switch (a.kind) {
+    case "token":
+      return { ...base, auth: { kind: "token", token: await read(a.tokenSecretRef, "tokenSecretRef") } }
+    case "appRole":
+      return {
+        ...base,
+        auth: {
+          kind: "appRole",
+          path: a.path,
+          roleId: a.roleId ?? (await read(a.roleRef as SecretKeyRef, "appRole.roleRef")),
+          secretId: await read(a.secretRef, "appRole.secretRef"),
+        },
+      }
+    case "kubernetes": {
+      const jwt =
+        a.serviceAccountRef !== undefined
+          ? token(a.serviceAccountRef, "kubernetes.serviceAccountRef", ["vault"])
+          : a.secretRef !== undefined
+            ? staticJwt(await read(a.secretRef, "kubernetes.secretRef"))
+            : noJwt()
+      return { ...base, auth: { kind: "kubernetes", mountPath: a.mountPath, role: a.role, jwt } }
+    }
+  }
+}
+
+function staticJwt(jwt: string): () => Promise<string> {
+  return () => Promise.resolve(jwt)
+}
+
+function noJwt(): () => Promise<string> {
+  return () =>
+    Promise.reject(
+      new BridgeError(ErrorCode.Config, "auth.kubernetes: serviceAccountRef or secretRef is required"),
+    )
+}
+
+function refNamespace(refNs: string | undefined, storeNs: string | undefined, field: string): string {
+  if (storeNs === undefined) {
+    if (refNs === undefined)
+      throw new BridgeError(ErrorCode.Config, `${field}.namespace: required in a ClusterSecretStore`)
+    return refNs
+  }
+  if (refNs !== undefined && refNs !== storeNs)
+    throw new BridgeError(
+      ErrorCode.Config,
+      `${field}.namespace: a SecretStore may only use its own namespace`,
+    )
+  return storeNs
+}
+
+async function readSecretKey(
+  kube: KubeApi,
+  ref: SecretKeyRef,
+  storeNs: string | undefined,
+  field: string,
+): Promise<string> {
+  const ns = refNamespace(ref.namespace, storeNs, field)
+  const secret = await kube.getSecret(ns, ref.name)
+  const b64 = secret?.data?.[ref.key]
+  if (b64 === undefined)
+    throw new BridgeError(
+      ErrorCode.NotFound,
+      `${field}: key ${ref.key} of Secret ${ns}/${ref.name} not found`,
+    )
+  return Buffer.from(b64, "base64").toString("utf8").trim()
+}
