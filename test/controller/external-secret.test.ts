@@ -47,7 +47,7 @@ describe("ExternalSecret reconcile", () => {
   it("should create an owned Secret with the managed label, a keyed hash and Ready SecretSynced", async () => {
     const h = harness()
     await withStore(h)
-    h.provider.set("db", { password: "s3cr3t-value" })
+    h.provider.put("db", { password: "s3cr3t-value" })
     const obj = es(h, dbData)
     expect(await run(h)).toEqual({ requeueAfterMs: 60_000 })
     expect(h.kube.secretText(NS, "app")).toEqual({ password: "s3cr3t-value" })
@@ -78,14 +78,14 @@ describe("ExternalSecret reconcile", () => {
   it("should neither call the provider nor write anything when nothing is due and the Secret is intact", async () => {
     const h = harness()
     await withStore(h)
-    h.provider.set("db", { password: "v1" })
+    h.provider.put("db", { password: "v1" })
     es(h, dbData)
     await run(h)
-    const calls = h.provider.calls
+    const calls = h.provider.total
     h.kube.calls.length = 0
     h.clock.advance(30_000)
     expect(await run(h)).toEqual({ requeueAfterMs: 30_000 })
-    expect(h.provider.calls).toBe(calls)
+    expect(h.provider.total).toBe(calls)
     expect(h.kube.calls.filter((c) => !c.startsWith("get"))).toEqual([])
     expect(h.kube.events.filter((e) => e.ref.kind === Kind.ExternalSecret)).toHaveLength(1)
   })
@@ -93,10 +93,10 @@ describe("ExternalSecret reconcile", () => {
   it("should pick up a remote change once the refresh interval elapsed", async () => {
     const h = harness()
     await withStore(h)
-    h.provider.set("db", { password: "v1" })
+    h.provider.put("db", { password: "v1" })
     es(h, dbData)
     await run(h)
-    h.provider.set("db", { password: "v2" })
+    h.provider.put("db", { password: "v2" })
     h.clock.advance(60_000)
     await run(h)
     expect(h.kube.secretText(NS, "app")).toEqual({ password: "v2" })
@@ -106,7 +106,7 @@ describe("ExternalSecret reconcile", () => {
   it("should add jitter to the requeue so refreshes that started together spread out", async () => {
     const h = harness()
     await withStore(h)
-    h.provider.set("db", { password: "v1" })
+    h.provider.put("db", { password: "v1" })
     es(h, dbData)
     const jittered = { ...h.deps, random: () => 0.5 }
     const r = await reconcileExternalSecret(
@@ -120,57 +120,59 @@ describe("ExternalSecret reconcile", () => {
   it("should sync once with refreshInterval 0 and not poll again", async () => {
     const h = harness()
     await withStore(h)
-    h.provider.set("db", { password: "v1" })
+    h.provider.put("db", { password: "v1" })
     es(h, { ...dbData, refreshInterval: "0" })
     expect(await run(h)).toEqual({})
-    h.provider.set("db", { password: "v2" })
+    h.provider.put("db", { password: "v2" })
     h.clock.advance(86_400_000)
-    const calls = h.provider.calls
+    const calls = h.provider.total
     expect(await run(h)).toEqual({})
-    expect(h.provider.calls).toBe(calls)
+    expect(h.provider.total).toBe(calls)
     expect(h.kube.secretText(NS, "app")).toEqual({ password: "v1" })
   })
 
   it("should repair an edited or deleted Secret without calling the provider", async () => {
     const h = harness()
     await withStore(h)
-    h.provider.set("db", { password: "v1" })
+    h.provider.put("db", { password: "v1" })
     es(h, dbData)
     await run(h)
-    const calls = h.provider.calls
+    const calls = h.provider.total
     h.kube.putSecret(NS, "app", { password: "tampered" })
     await run(h)
     expect(h.kube.secretText(NS, "app")).toEqual({ password: "v1" })
     h.kube.deleteSecretAsUser(NS, "app")
     await run(h)
     expect(h.kube.secretText(NS, "app")).toEqual({ password: "v1" })
-    expect(h.provider.calls).toBe(calls)
+    expect(h.provider.total).toBe(calls)
     expect(h.logs.filter((l) => l.includes("drift repaired"))).toHaveLength(2)
   })
 
   it("should refetch after a restart (no remembered state) when the Secret drifted", async () => {
     const h = harness()
     await withStore(h)
-    h.provider.set("db", { password: "v1" })
+    h.provider.put("db", { password: "v1" })
     es(h, dbData)
     await run(h)
     h.deps.lastApplied.clear()
     h.kube.putSecret(NS, "app", { password: "tampered" })
-    const calls = h.provider.calls
+    const calls = h.provider.total
     await run(h)
-    expect(h.provider.calls).toBe(calls + 1)
+    expect(h.provider.total).toBe(calls + 1)
     expect(h.kube.secretText(NS, "app")).toEqual({ password: "v1" })
   })
 
   it("should keep the last good Secret and go Ready False with a redacted message when the provider fails", async () => {
     const h = harness()
     await withStore(h)
-    h.provider.set("db", { password: "v1" })
+    h.provider.put("db", { password: "v1" })
     es(h, dbData)
     await run(h)
-    h.provider.fail = new BridgeError(ErrorCode.Provider, `connect ECONNREFUSED token ${"A".repeat(48)}`, {
-      retryable: true,
-    })
+    h.provider.failWith(
+      new BridgeError(ErrorCode.Provider, `connect ECONNREFUSED token ${"A".repeat(48)}`, {
+        retryable: true,
+      }),
+    )
     h.clock.advance(60_000)
     expect(await run(h)).toEqual({ retry: true })
     expect(h.kube.secretText(NS, "app")).toEqual({ password: "v1" })
@@ -184,7 +186,7 @@ describe("ExternalSecret reconcile", () => {
     h.clock.advance(60_000)
     await run(h)
     expect(h.kube.events).toHaveLength(events)
-    h.provider.fail = undefined
+    h.provider.failWith(undefined)
     h.clock.advance(60_000)
     await run(h)
     expect(h.kube.ready(Kind.ExternalSecret, NS, "app")).toMatchObject({
@@ -202,7 +204,7 @@ describe("ExternalSecret reconcile", () => {
       status: "False",
       reason: "SecretNotFound",
     })
-    h.provider.fail = new BridgeError(ErrorCode.AccessDenied, "secret db: access denied")
+    h.provider.failWith(new BridgeError(ErrorCode.AccessDenied, "secret db: access denied"))
     await run(h)
     expect(h.kube.ready(Kind.ExternalSecret, NS, "app")).toMatchObject({
       status: "False",
@@ -213,10 +215,10 @@ describe("ExternalSecret reconcile", () => {
   it("should refresh at once when the force-sync annotation changes", async () => {
     const h = harness()
     await withStore(h)
-    h.provider.set("db", { password: "v1" })
+    h.provider.put("db", { password: "v1" })
     es(h, dbData)
     await run(h)
-    h.provider.set("db", { password: "v2" })
+    h.provider.put("db", { password: "v2" })
     es(h, dbData, "app", NS, { annotations: { [FORCE_SYNC_ANNOTATION]: "1" } })
     await run(h)
     expect(h.kube.secretText(NS, "app")).toEqual({ password: "v2" })
@@ -225,9 +227,9 @@ describe("ExternalSecret reconcile", () => {
   it("should read dataFrom extract and find, then data, later entries winning, with rewrite", async () => {
     const h = harness()
     await withStore(h)
-    h.provider.set("app/config", { user: "u", host: "h" })
-    h.provider.set("certs/ca", "CA")
-    h.provider.set("db", { password: "p" })
+    h.provider.put("app/config", { user: "u", host: "h" })
+    h.provider.put("certs/ca", "CA")
+    h.provider.put("db", { password: "p" })
     es(h, {
       dataFrom: [
         { extract: { key: "app/config" } },
@@ -239,11 +241,22 @@ describe("ExternalSecret reconcile", () => {
     expect(h.kube.secretText(NS, "app")).toEqual({ user: "p", host: "h", "cert-ca": "CA" })
   })
 
-  it("should report a key that is not a valid Secret key", async () => {
+  it("should convert find results' names to Secret keys the way ESO does", async () => {
     const h = harness()
     await withStore(h)
-    h.provider.set("certs/ca", "CA")
+    h.provider.put("certs/ca", "CA")
     es(h, { dataFrom: [{ find: { path: "certs/" } }] })
+    await run(h)
+    expect(h.kube.secretText(NS, "app")).toEqual({ certs_ca: "CA" })
+  })
+
+  it("should report a rewritten key that is not a valid Secret key", async () => {
+    const h = harness()
+    await withStore(h)
+    h.provider.put("certs/ca", "CA")
+    es(h, {
+      dataFrom: [{ find: { path: "certs/" }, rewrite: [{ regexp: { source: "^certs", target: "x" } }] }],
+    })
     expect(await run(h)).toEqual({})
     expect(h.kube.ready(Kind.ExternalSecret, NS, "app")).toMatchObject({
       status: "False",

@@ -1,13 +1,5 @@
-import {
-  BridgeError,
-  ErrorCode,
-  type FindQuery,
-  type RemoteRef,
-  type SecretProvider,
-  type StoreConfig,
-} from "../../src/index.js"
+import { MemoryProvider, type StoreConfig } from "../../src/index.js"
 import type { Kind } from "../../controller/api/constants.js"
-import type { ValueOps } from "../../controller/fetch.js"
 import type {
   CustomObject,
   EventRef,
@@ -18,6 +10,7 @@ import type {
 } from "../../controller/kube/port.js"
 import type { ControllerDeps, LogFields } from "../../controller/reconcile/deps.js"
 import { ProviderPool } from "../../controller/provider-pool.js"
+import { esoValueOps } from "../../controller/value-ops.js"
 
 /** In-memory Kubernetes: objects by kind/namespace/name, server-side apply per field manager, call log. */
 export class FakeKube implements KubeApi {
@@ -204,88 +197,28 @@ function objKey(kind: string, namespace: string | undefined, name: string): stri
   return `${kind}/${namespace ?? ""}/${name}`
 }
 
-/** A provider over a Map, counting calls; `fail` makes every call throw that error. */
-export class FakeProvider implements SecretProvider {
-  readonly name = "fake"
-  readonly values = new Map<string, string>()
-  calls = 0
-  fail: BridgeError | undefined
+/** The memory provider with test conveniences: JSON values, a total call count. */
+export class TestProvider extends MemoryProvider {
+  readonly #keys = new Set<string>()
 
-  set(key: string, value: string | object): void {
-    this.values.set(key, typeof value === "string" ? value : JSON.stringify(value))
+  put(key: string, value: string | object): this {
+    this.#keys.add(key)
+    return this.set(key, typeof value === "string" ? value : JSON.stringify(value))
   }
 
-  #read(key: string): Uint8Array {
-    this.calls++
-    if (this.fail !== undefined) throw this.fail
-    const v = this.values.get(key)
-    if (v === undefined) throw new BridgeError(ErrorCode.NotFound, `secret ${key} not found`)
-    return new TextEncoder().encode(v)
+  clear(): void {
+    for (const k of this.#keys) this.delete(k)
   }
 
-  get(ref: RemoteRef): Promise<Uint8Array> {
-    return Promise.resolve().then(() => this.#read(ref.key))
+  get total(): number {
+    const c = this.calls
+    return c.get + c.getMap + c.find + c.validate
   }
 
-  getMap(ref: RemoteRef): Promise<ReadonlyMap<string, Uint8Array>> {
-    return this.get(ref).then((b) => {
-      const o = JSON.parse(new TextDecoder().decode(b)) as Record<string, unknown>
-      return new Map(
-        Object.entries(o).map(([k, v]) => [
-          k,
-          new TextEncoder().encode(typeof v === "string" ? v : JSON.stringify(v)),
-        ]),
-      )
-    })
+  /** Every later call fails with `err`; `failWith(undefined)` heals it. */
+  failWith(err: Error | undefined): void {
+    this.fail(err === undefined ? undefined : () => err)
   }
-
-  find(q: FindQuery): Promise<ReadonlyMap<string, Uint8Array>> {
-    return Promise.resolve().then(() => {
-      this.calls++
-      if (this.fail !== undefined) throw this.fail
-      const re = q.name === undefined ? undefined : new RegExp(q.name)
-      const out = new Map<string, Uint8Array>()
-      for (const [k, v] of this.values)
-        if ((q.path === undefined || k.startsWith(q.path)) && (re === undefined || re.test(k)))
-          out.set(k, new TextEncoder().encode(v))
-      return out
-    })
-  }
-
-  validate(): Promise<void> {
-    return Promise.resolve().then(() => {
-      this.calls++
-      if (this.fail !== undefined) throw this.fail
-    })
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve()
-  }
-}
-
-/** Top-level JSON property only, base64 decoding, regexp rewrite: enough to drive the reconcile logic. */
-export const fakeOps: ValueOps = {
-  property(value, path, source) {
-    const o = JSON.parse(new TextDecoder().decode(value)) as Record<string, unknown>
-    const v = o[path]
-    if (v === undefined) throw new BridgeError(ErrorCode.NotFound, `${source}: property ${path} not found`)
-    return new TextEncoder().encode(typeof v === "string" ? v : JSON.stringify(v))
-  },
-  decode(value, strategy) {
-    return strategy === "Base64"
-      ? new Uint8Array(Buffer.from(new TextDecoder().decode(value), "base64"))
-      : value
-  },
-  rewrite(data, rules) {
-    const out = new Map<string, Uint8Array>()
-    for (const [k, v] of data)
-      out.set(
-        rules.reduce((key, r) => key.replace(new RegExp(r.regexp.source, "g"), r.regexp.target), k),
-        v,
-      )
-    return out
-  },
 }
 
 export class FakeClock {
@@ -298,7 +231,7 @@ export class FakeClock {
 
 export interface Harness {
   readonly kube: FakeKube
-  readonly provider: FakeProvider
+  readonly provider: TestProvider
   readonly clock: FakeClock
   readonly deps: ControllerDeps
   readonly logs: string[]
@@ -307,7 +240,7 @@ export interface Harness {
 
 export function harness(): Harness {
   const kube = new FakeKube()
-  const provider = new FakeProvider()
+  const provider = new TestProvider()
   const clock = new FakeClock()
   const logs: string[] = []
   const configs: StoreConfig[] = []
@@ -323,7 +256,7 @@ export function harness(): Harness {
   const deps: ControllerDeps = {
     kube,
     pool,
-    ops: fakeOps,
+    ops: esoValueOps,
     hmacKey: new Uint8Array(32).fill(7),
     openers: [],
     now: clock.now,

@@ -22,8 +22,8 @@ async function setup(target: Record<string, unknown>, data?: unknown[]): Promise
     },
   })
   await reconcileStore(h.deps, { kind: Kind.SecretStore, namespace: NS, name: "vault" }, signal)
-  h.provider.set("a", "A")
-  h.provider.set("b", "B")
+  h.provider.put("a", "A")
+  h.provider.put("b", "B")
   h.kube.put(Kind.ExternalSecret, NS, "app", {
     secretStoreRef: { name: "vault" },
     refreshInterval: "1m",
@@ -61,7 +61,7 @@ describe("creation policies", () => {
   it("None: reads the provider but writes no Secret", async () => {
     const h = await setup({ creationPolicy: "None" })
     await run(h)
-    expect(h.provider.calls).toBeGreaterThan(1)
+    expect(h.provider.total).toBeGreaterThan(1)
     expect(h.kube.secrets.has(`${NS}/out`)).toBe(false)
     expect(h.kube.ready(Kind.ExternalSecret, NS, "app")).toMatchObject({
       status: "True",
@@ -99,7 +99,7 @@ describe("creation policies", () => {
     const h = await setup({ immutable: true })
     await run(h)
     expect(h.kube.secrets.get(`${NS}/out`)?.immutable).toBe(true)
-    h.provider.set("a", "A2")
+    h.provider.put("a", "A2")
     h.clock.advance(60_000)
     expect(await run(h)).toEqual({})
     expect(h.kube.ready(Kind.ExternalSecret, NS, "app")).toMatchObject({ reason: "ImmutableTarget" })
@@ -111,7 +111,7 @@ describe("deletion policies (the remote secret disappears)", () => {
   it("Retain: keeps the Secret and reports SecretNotFound", async () => {
     const h = await setup({})
     await run(h)
-    h.provider.values.clear()
+    h.provider.clear()
     h.clock.advance(60_000)
     await run(h)
     expect(h.kube.secretText(NS, "out")).toEqual({ a: "A", b: "B" })
@@ -124,11 +124,11 @@ describe("deletion policies (the remote secret disappears)", () => {
   it("Delete: deletes the Secret once every remote secret is gone", async () => {
     const h = await setup({ deletionPolicy: "Delete" })
     await run(h)
-    h.provider.values.delete("a")
+    h.provider.delete("a")
     h.clock.advance(60_000)
     await run(h)
     expect(h.kube.secretText(NS, "out")).toEqual({ b: "B" })
-    h.provider.values.clear()
+    h.provider.clear()
     h.clock.advance(60_000)
     await run(h)
     expect(h.kube.secrets.has(`${NS}/out`)).toBe(false)
@@ -141,7 +141,7 @@ describe("deletion policies (the remote secret disappears)", () => {
   it("Merge: drops only the keys whose remote secret vanished", async () => {
     const h = await setup({ deletionPolicy: "Merge" })
     await run(h)
-    h.provider.values.clear()
+    h.provider.clear()
     h.clock.advance(60_000)
     await run(h)
     expect(h.kube.secretText(NS, "out")).toEqual({})
@@ -164,11 +164,11 @@ describe("refresh policies", () => {
     const obj = h.kube.objects.get(`ExternalSecret/${NS}/app`)
     h.kube.put(Kind.ExternalSecret, NS, "app", { ...(obj?.spec as object), refreshPolicy: "CreatedOnce" })
     await run(h)
-    const calls = h.provider.calls
-    h.provider.set("a", "A2")
+    const calls = h.provider.total
+    h.provider.put("a", "A2")
     h.clock.advance(3_600_000)
     await run(h)
-    expect(h.provider.calls).toBe(calls)
+    expect(h.provider.total).toBe(calls)
     expect(h.kube.secretText(NS, "out")).toEqual({ a: "A", b: "B" })
   })
 
@@ -177,7 +177,7 @@ describe("refresh policies", () => {
     const spec = h.kube.objects.get(`ExternalSecret/${NS}/app`)?.spec as Record<string, unknown>
     h.kube.put(Kind.ExternalSecret, NS, "app", { ...spec, refreshPolicy: "OnChange" })
     await run(h)
-    h.provider.set("a", "A2")
+    h.provider.put("a", "A2")
     h.clock.advance(3_600_000)
     await run(h)
     expect(h.kube.secretText(NS, "out")).toEqual({ a: "A", b: "B" })

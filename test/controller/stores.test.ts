@@ -25,14 +25,14 @@ describe("stores", () => {
       version: "v2",
       auth: { kind: "token", token: "the-token" },
     })
-    expect(h.provider.calls).toBe(1)
+    expect(h.provider.total).toBe(1)
   })
 
   it("should go Ready False ValidationFailed when validation fails, and the ExternalSecret StoreNotReady", async () => {
     const h = harness()
     h.kube.putSecret("ns1", "tok", { token: "t" })
     h.kube.put(Kind.SecretStore, "ns1", "s", vault({ tokenSecretRef: { name: "tok", key: "token" } }))
-    h.provider.fail = new BridgeError(ErrorCode.Provider, "permission denied", { retryable: true })
+    h.provider.failWith(new BridgeError(ErrorCode.Provider, "permission denied", { retryable: true }))
     expect(
       await reconcileStore(h.deps, { kind: Kind.SecretStore, namespace: "ns1", name: "s" }, signal),
     ).toEqual({ retry: true })
@@ -44,10 +44,10 @@ describe("stores", () => {
       secretStoreRef: { name: "s" },
       data: [{ secretKey: "k", remoteRef: { key: "k" } }],
     })
-    const calls = h.provider.calls
+    const calls = h.provider.total
     await reconcileExternalSecret(h.deps, { kind: Kind.ExternalSecret, namespace: "ns1", name: "e" }, signal)
     expect(h.kube.ready(Kind.ExternalSecret, "ns1", "e")).toMatchObject({ reason: "StoreNotReady" })
-    expect(h.provider.calls).toBe(calls)
+    expect(h.provider.total).toBe(calls)
   })
 
   it("should report a missing credentials Secret as InvalidProviderConfig", async () => {
@@ -95,7 +95,7 @@ describe("stores", () => {
     h.kube.putSecret("ns1", "tok", { token: "t" })
     h.kube.put(Kind.SecretStore, "ns1", "s", vault({ tokenSecretRef: { name: "tok", key: "token" } }))
     await reconcileStore(h.deps, { kind: Kind.SecretStore, namespace: "ns1", name: "s" }, signal)
-    h.provider.set("k", "v")
+    h.provider.put("k", "v")
     h.kube.put(Kind.ExternalSecret, "ns2", "e", {
       secretStoreRef: { name: "s" },
       data: [{ secretKey: "k", remoteRef: { key: "k" } }],
@@ -121,7 +121,7 @@ describe("stores", () => {
     })
     await reconcileStore(h.deps, { kind: Kind.ClusterSecretStore, name: "shared" }, signal)
     expect(h.kube.ready(Kind.ClusterSecretStore, undefined, "shared")).toMatchObject({ status: "True" })
-    h.provider.set("k", "v")
+    h.provider.put("k", "v")
     h.kube.namespaces.set("gold-ns", { tier: "gold" })
     h.kube.namespaces.set("denied", { tier: "silver" })
     for (const ns of ["allowed", "team-x", "gold-ns", "denied"]) {
@@ -143,7 +143,7 @@ describe("stores", () => {
     h.kube.putSecret("ns1", "tok", { token: "t" })
     h.kube.put(Kind.SecretStore, "ns1", "s", vault({ tokenSecretRef: { name: "tok", key: "token" } }))
     await reconcileStore(h.deps, { kind: Kind.SecretStore, namespace: "ns1", name: "s" }, signal)
-    h.provider.set("k", "v")
+    h.provider.put("k", "v")
     for (const name of ["e1", "e2", "e3"]) {
       h.kube.put(Kind.ExternalSecret, "ns1", name, {
         secretStoreRef: { name: "s" },
