@@ -28,6 +28,8 @@ export const exitCodeFor = {
   [ErrorCode.NoFile]: 100,
   [ErrorCode.NoKey]: 128,
   [ErrorCode.KeyBackend]: 128,
+  [ErrorCode.KeyWrap]: 1,
+  [ErrorCode.KmsContext]: 6,
   [ErrorCode.NotModified]: 200,
   [ErrorCode.NoEditor]: 201,
   [ErrorCode.AlreadySealed]: 203,

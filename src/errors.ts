@@ -11,6 +11,10 @@ export const ErrorCode = {
   MacMismatch: "MAC_MISMATCH",
   NoKey: "NO_KEY",
   KeyBackend: "KEY_BACKEND",
+  /** A master key could not wrap the data key (sops: "Could not generate data key", exit 1). */
+  KeyWrap: "KEY_WRAP",
+  /** `--encryption-context` is not k:v,… (sops exit 6). */
+  KmsContext: "KMS_CONTEXT",
   Decrypt: "DECRYPT",
   Encrypt: "ENCRYPT",
   ExtractSyntax: "EXTRACT_SYNTAX",
@@ -67,9 +71,72 @@ export class FormatError extends BridgeError {
   }
 }
 
+/** Why one master key could not wrap or unwrap the data key; messages and callers branch on it. */
+export const KeyFailure = {
+  Denied: "denied",
+  Unreachable: "unreachable",
+  NotFound: "not_found",
+  NoCredentials: "no_credentials",
+  WrongContext: "wrong_context",
+  Other: "other",
+} as const
+export type KeyFailure = (typeof KeyFailure)[keyof typeof KeyFailure]
+
+/** The words a user reads for each failure class. */
+export const keyFailureText = {
+  denied: "access denied",
+  unreachable: "service unreachable",
+  not_found: "key not found",
+  no_credentials: "no credentials",
+  wrong_context: "wrong encryption context",
+  other: "failed",
+} as const satisfies Record<KeyFailure, string>
+
+/** One master key that was tried and failed. */
 export interface KeyAttempt {
+  /** Printable id: age recipient, KMS ARN, transit key URL, PGP fingerprint (with its group when several). */
   readonly keyId: string
+  /** Backend kind as named in sops metadata (`age`, `kms`, `hc_vault`, `pgp`, …). */
+  readonly kind: string
+  readonly failure: KeyFailure
+  /** Safe detail (never a value): the service's error name or our own text. */
   readonly reason: string
+}
+
+/** Thrown by a key backend for a key that is its own but could not be used. */
+export class KeyError extends BridgeError {
+  override name = "KeyError"
+  readonly failure: KeyFailure
+
+  constructor(failure: KeyFailure, message: string, opts: BridgeErrorOptions = {}) {
+    super(ErrorCode.KeyBackend, message, {
+      ...opts,
+      retryable: opts.retryable ?? failure === KeyFailure.Unreachable,
+    })
+    this.failure = failure
+  }
+}
+
+/** One line per attempt, as the CLI prints them under a NO_KEY or KEY_WRAP error. */
+export function attemptLines(attempts: readonly KeyAttempt[]): string {
+  return attempts
+    .map((a) => {
+      const what = keyFailureText[a.failure]
+      const detail = a.reason === "" || a.reason === what ? "" : ` (${a.reason})`
+      return `  ${a.kind} ${a.keyId}: ${what}${detail}`
+    })
+    .join("\n")
+}
+
+/** Some master keys could not wrap the data key; nothing was written. */
+export class KeyWrapError extends BridgeError {
+  override name = "KeyWrapError"
+  readonly attempts: readonly KeyAttempt[]
+
+  constructor(message: string, attempts: readonly KeyAttempt[], opts: BridgeErrorOptions = {}) {
+    super(ErrorCode.KeyWrap, message, opts)
+    this.attempts = attempts
+  }
 }
 
 /** No master key could unwrap the data key; `attempts` says which were tried and why they failed. */

@@ -1,10 +1,35 @@
 // The public API: the only module cli/ and controller/ import.
-export * from "./errors.js"
+export {
+  attemptLines,
+  BridgeError,
+  ErrorCode,
+  FormatError,
+  isBridgeError,
+  KeyError,
+  KeyFailure,
+  keyFailureText,
+  KeyWrapError,
+  NoKeyError,
+  type BridgeErrorOptions,
+  type KeyAttempt,
+} from "./errors.js"
 export * from "./tree/node.js"
 export * from "./tree/path.js"
 export * from "./formats/format.js"
 export { formats, formatForPath, parseFormatName } from "./formats/registry.js"
-export * from "./keys/backend.js"
+// keys: the key registry (every backend and opener is built through it), the key seam types
+export {
+  BackendKind,
+  wrappedKeyId,
+  type CallOptions,
+  type KeyBackend,
+  type KeyOpener,
+  type WrappedKey,
+} from "./keys/backend.js"
+export type { KeyDeps, RunOptions, RunResult } from "./keys/deps.js"
+export { backendFor, backendForWrapped, backendsFor, keyKinds, openersFor } from "./keys/registry.js"
+export { classifyKeyError } from "./keys/classify.js"
+export { withDeadline } from "./keys/call.js"
 export {
   AgeBackend,
   AgeOpener,

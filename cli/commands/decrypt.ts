@@ -22,7 +22,7 @@ export async function runDecrypt(file: string | undefined, flags: SealFlags, io:
     source: target.name,
     inputFormat: target.inputFormat,
     outputFormat: target.outputFormat,
-    openers: openersFor(io),
+    openers: openersFor(io, flags),
     ignoreMac: flags.ignoreMac === true,
     ...(order === undefined ? {} : { decryptionOrder: order }),
     ...(extract === undefined ? {} : { extract }),

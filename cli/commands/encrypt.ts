@@ -15,7 +15,7 @@ export async function runEncrypt(file: string | undefined, flags: SealFlags, io:
       source: target.name,
       inputFormat: target.inputFormat,
       outputFormat: target.outputFormat,
-      keyGroups: backendsFor(creation.keyGroups),
+      keyGroups: backendsFor(creation.keyGroups, io, flags),
       shamirThreshold: creation.shamirThreshold,
       rule: creation.rule,
       macOnlyEncrypted: creation.macOnlyEncrypted,

@@ -2,7 +2,7 @@ import { FormatError } from "../errors.js"
 import { comment, entry, map, str, type Branch, type MapItem, type MapNode } from "../tree/node.js"
 import { flattenMetadata, unflattenMetadata } from "./flatten.js"
 import type { Format, SealedFile } from "./format.js"
-import { scalarText } from "./scalar-text.js"
+import { scalarText } from "../tree/scalar-text.js"
 
 const utf8 = new TextEncoder()
 const decoder = new TextDecoder()

@@ -1,6 +1,6 @@
 import { FormatError } from "../errors.js"
 import { entry, list, map, str, type MapEntry, type MapNode, type TreeNode } from "../tree/node.js"
-import { text } from "../seal/metadata-text.js"
+import { text } from "../tree/scalar-text.js"
 
 /**
  * Flat formats (dotenv, INI) store the metadata tree as `key__map_child` / `key__list_<i>`

@@ -1,6 +1,6 @@
 import { FormatError } from "../errors.js"
 import type { Branch, MapNode } from "../tree/node.js"
-import { scalarText } from "./scalar-text.js"
+import { scalarText } from "../tree/scalar-text.js"
 
 interface Key {
   name: string

@@ -4,7 +4,7 @@ import { flattenMetadata, unflattenMetadata } from "./flatten.js"
 import type { Format, SealedFile } from "./format.js"
 import { emitIni } from "./ini-emit.js"
 import { parseIni } from "./ini-parse.js"
-import { scalarText } from "./scalar-text.js"
+import { scalarText } from "../tree/scalar-text.js"
 
 const utf8 = new TextEncoder()
 const decoder = new TextDecoder()

@@ -3,7 +3,7 @@
 type AgeModule = typeof AgeModuleNs
 const loadAge = (): Promise<AgeModule> => import("age-encryption")
 import type * as AgeModuleNs from "age-encryption"
-import { BridgeError, ErrorCode } from "../errors.js"
+import { BridgeError, ErrorCode, KeyError, KeyFailure } from "../errors.js"
 import type { CallOptions, KeyBackend, KeyOpener, WrappedKey } from "./backend.js"
 
 /** Encrypt side: wraps the data key for one age recipient as an ASCII-armored age file, as sops does. */
@@ -50,11 +50,7 @@ export class AgeOpener implements KeyOpener {
     try {
       file = armor.decode(wrapped.enc)
     } catch (err) {
-      throw new BridgeError(
-        ErrorCode.KeyBackend,
-        `age ${wrapped.recipient}: the enc block is not an armored age file`,
-        { cause: err },
-      )
+      throw new KeyError(KeyFailure.Other, "the enc block is not an armored age file", { cause: err })
     }
     const d = new Decrypter()
     for (const id of this.#identities) d.addIdentity(id)
@@ -62,11 +58,7 @@ export class AgeOpener implements KeyOpener {
       return await d.decrypt(file)
     } catch (err) {
       // age reports "no identity matched" the same way as a broken file; both are a failed attempt.
-      throw new BridgeError(
-        ErrorCode.KeyBackend,
-        `age ${wrapped.recipient}: no identity could open the data key`,
-        { cause: err },
-      )
+      throw new KeyError(KeyFailure.NoCredentials, "no identity could open the data key", { cause: err })
     }
   }
 }
@@ -102,7 +94,7 @@ export async function collectAgeIdentities(src: AgeIdentitySources): Promise<str
   if (file !== undefined && file !== "") {
     const text = await src.readFile(file)
     if (text === null)
-      throw new BridgeError(ErrorCode.KeyBackend, `SOPS_AGE_KEY_FILE ${file}: file not found`)
+      throw new KeyError(KeyFailure.NoCredentials, `SOPS_AGE_KEY_FILE ${file}: file not found`)
     out.push(...parseAgeIdentities(text))
   }
   const cmd = src.env["SOPS_AGE_KEY_CMD"]
@@ -110,7 +102,7 @@ export async function collectAgeIdentities(src: AgeIdentitySources): Promise<str
     try {
       out.push(...parseAgeIdentities(await src.runCommand(cmd, {})))
     } catch (err) {
-      throw new BridgeError(ErrorCode.KeyBackend, "SOPS_AGE_KEY_CMD failed", { cause: err })
+      throw new KeyError(KeyFailure.NoCredentials, "SOPS_AGE_KEY_CMD failed", { cause: err })
     }
   }
   const defaultFile = `${src.userConfigDir}/sops/age/keys.txt`

@@ -39,8 +39,12 @@ export type WrappedKey =
   /** Types sealbridge cannot open (gcp_kms, azure_kv, hckms): kept verbatim so a re-write keeps them. */
   | { readonly kind: "gcp_kms" | "azure_kv" | "hckms"; readonly raw: MapNode }
 
+/** Per-call controls every remote key operation honours. */
 export interface CallOptions {
+  /** Aborts the call (the command was interrupted, or the caller's own deadline passed). */
   readonly signal?: AbortSignal
+  /** Upper bound for one key's call, in ms; 0 or absent: none. */
+  readonly timeoutMs?: number
 }
 
 /** Encrypt side: one master key that can wrap a data key. */

@@ -1,7 +1,7 @@
 import { BridgeError, ErrorCode } from "../errors.js"
 import type { EmitOptions, FormatName } from "../formats/format.js"
 import { formats } from "../formats/registry.js"
-import type { BackendKind, KeyOpener } from "../keys/backend.js"
+import type { BackendKind, CallOptions, KeyOpener } from "../keys/backend.js"
 import { metadataFromTree } from "../seal/metadata.js"
 import { unsealTree } from "../seal/unseal.js"
 import { emitExtracted } from "./emit-extracted.js"
@@ -17,6 +17,7 @@ export interface DecryptRequest {
   readonly decryptionOrder?: readonly BackendKind[]
   readonly extract?: readonly ExtractStep[]
   readonly emit?: EmitOptions
+  readonly call?: CallOptions
 }
 
 /**
@@ -34,6 +35,7 @@ export async function decryptDocument(req: DecryptRequest): Promise<Uint8Array> 
   const opened = await unsealTree(sealed.branches, metadata, req.openers, {
     ignoreMac: req.ignoreMac,
     source: req.source,
+    ...req.call,
     ...(req.decryptionOrder === undefined ? {} : { decryptionOrder: req.decryptionOrder }),
   })
   opened.dataKey.fill(0)

@@ -1,7 +1,7 @@
 import { BridgeError, ErrorCode } from "../errors.js"
 import type { EmitOptions, FormatName } from "../formats/format.js"
 import { formats } from "../formats/registry.js"
-import type { KeyBackend } from "../keys/backend.js"
+import type { CallOptions, KeyBackend } from "../keys/backend.js"
 import { metadataToTree } from "../seal/metadata.js"
 import type { SelectionRule } from "../seal/metadata-types.js"
 import { sealTree, type SealDeps } from "../seal/seal.js"
@@ -18,6 +18,7 @@ export interface EncryptRequest {
   readonly rule: SelectionRule | null
   readonly macOnlyEncrypted: boolean
   readonly emit?: EmitOptions
+  readonly call?: CallOptions
 }
 
 /**
@@ -57,6 +58,7 @@ export async function encryptDocument(req: EncryptRequest, deps: SealDeps): Prom
       rule: isBinary ? null : req.rule,
       storeRule: !isBinary,
       macOnlyEncrypted: req.macOnlyEncrypted,
+      ...(req.call === undefined ? {} : { call: req.call }),
     },
     deps,
   )

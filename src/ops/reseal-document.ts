@@ -1,7 +1,7 @@
 import { BridgeError, ErrorCode } from "../errors.js"
 import type { EmitOptions, FormatName } from "../formats/format.js"
 import { formats } from "../formats/registry.js"
-import type { KeyOpener } from "../keys/backend.js"
+import type { CallOptions, KeyOpener } from "../keys/backend.js"
 import { metadataFromTree, metadataToTree } from "../seal/metadata.js"
 import { sealTree, type SealDeps } from "../seal/seal.js"
 import { unsealTree } from "../seal/unseal.js"
@@ -13,6 +13,7 @@ export interface ResealRequest {
   readonly format: FormatName
   readonly openers: readonly KeyOpener[]
   readonly emit?: EmitOptions
+  readonly call?: CallOptions
 }
 
 /**
@@ -35,7 +36,7 @@ export async function resealDocument(
     })
   }
   const metadata = metadataFromTree(sealed.metadata, req.source)
-  const opened = await unsealTree(sealed.branches, metadata, req.openers, { source: req.source })
+  const opened = await unsealTree(sealed.branches, metadata, req.openers, { source: req.source, ...req.call })
   try {
     const changed = await change(opened.branches)
     if (changed === null) return null

@@ -1,7 +1,13 @@
 import { BridgeError, ErrorCode } from "../errors.js"
 import type { EmitOptions, FormatName } from "../formats/format.js"
 import { formats } from "../formats/registry.js"
-import { wrappedKeyId, type KeyBackend, type KeyOpener, type WrappedKey } from "../keys/backend.js"
+import {
+  wrappedKeyId,
+  type CallOptions,
+  type KeyBackend,
+  type KeyOpener,
+  type WrappedKey,
+} from "../keys/backend.js"
 import { metadataFromTree, metadataToTree } from "../seal/metadata.js"
 import { sealTree, type SealDeps } from "../seal/seal.js"
 import { unsealTree } from "../seal/unseal.js"
@@ -18,6 +24,7 @@ export interface RotateRequest {
   /** Key ids (age recipient, ARN, …) to drop from every group. */
   readonly remove: readonly string[]
   readonly emit?: EmitOptions
+  readonly call?: CallOptions
 }
 
 /**
@@ -31,7 +38,7 @@ export async function rotateDocument(req: RotateRequest, deps: SealDeps): Promis
   if (sealed.metadata === null)
     throw new BridgeError(ErrorCode.NotSealed, `${req.source}: sops metadata not found`)
   const metadata = metadataFromTree(sealed.metadata, req.source)
-  const opened = await unsealTree(sealed.branches, metadata, req.openers, { source: req.source })
+  const opened = await unsealTree(sealed.branches, metadata, req.openers, { source: req.source, ...req.call })
   opened.dataKey.fill(0)
   const drop = new Set(req.remove)
   const groups = metadata.keyGroups.map((g) =>
@@ -49,6 +56,7 @@ export async function rotateDocument(req: RotateRequest, deps: SealDeps): Promis
       rule: metadata.rule,
       storeRule: req.format !== "binary" && metadata.rule !== null,
       macOnlyEncrypted: metadata.macOnlyEncrypted,
+      ...(req.call === undefined ? {} : { call: req.call }),
     },
     deps,
   )

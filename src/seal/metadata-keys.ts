@@ -1,7 +1,7 @@
 import { BridgeError, ErrorCode } from "../errors.js"
 import type { WrappedKey } from "../keys/backend.js"
 import { entry, map, str, type MapEntry, type MapNode, type TreeNode } from "../tree/node.js"
-import { text } from "./metadata-text.js"
+import { text } from "../tree/scalar-text.js"
 
 const byteOrder = (a: MapEntry, b: MapEntry): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
 

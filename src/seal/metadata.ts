@@ -2,7 +2,7 @@ import { BridgeError, ErrorCode } from "../errors.js"
 import type { WrappedKey } from "../keys/backend.js"
 import { bool, entry, int, list, map, str, type MapEntry, type MapNode, type TreeNode } from "../tree/node.js"
 import { readKeyEntry, writeKeyEntry } from "./metadata-keys.js"
-import { text } from "./metadata-text.js"
+import { text } from "../tree/scalar-text.js"
 import { RuleKind, type SealMetadata, type SelectionRule } from "./metadata-types.js"
 
 const KEY_LISTS = ["age", "azure_kv", "gcp_kms", "hc_vault", "hckms", "kms", "pgp"] as const

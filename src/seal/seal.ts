@@ -1,4 +1,4 @@
-import type { KeyBackend, WrappedKey } from "../keys/backend.js"
+import type { CallOptions, KeyBackend, WrappedKey } from "../keys/backend.js"
 import { comment, str, type Branch } from "../tree/node.js"
 import { aad, commentAad } from "../tree/path.js"
 import { mapTree } from "../tree/walk.js"
@@ -30,6 +30,8 @@ export interface SealOptions {
   /** false for binary files, which store no rule. */
   readonly storeRule?: boolean
   readonly macOnlyEncrypted?: boolean
+  /** Signal and per-key timeout for wrapping the data key. */
+  readonly call?: CallOptions
   /** Re-seal after an edit: same data key and wrapped keys; unchanged values keep their IV. */
   readonly reuse?: {
     readonly dataKey: Uint8Array
@@ -95,7 +97,7 @@ export async function sealTree(
     const shamirThreshold = opts.shamirThreshold ?? 0
     const keyGroups =
       opts.reuse?.keyGroups ??
-      (await wrapDataKey(dataKey, opts.keyGroups, shamirThreshold, (n) => deps.randomBytes(n)))
+      (await wrapDataKey(dataKey, opts.keyGroups, shamirThreshold, (n) => deps.randomBytes(n), opts.call))
     const rule =
       opts.storeRule === false
         ? null

@@ -1,5 +1,5 @@
-import type { Scalar } from "../tree/node.js"
 import { formatGoFloat } from "../util/go-text.js"
+import type { Scalar, TreeNode } from "./node.js"
 
 const lenient = new TextDecoder()
 
@@ -20,4 +20,14 @@ export function scalarText(v: Scalar): string {
     case "null":
       return ""
   }
+}
+
+/**
+ * A metadata scalar read as text, however a format typed it (flat formats give strings, old YAML
+ * times). Lives in tree/ so formats/ (flattening) and seal/ (metadata) both use it without
+ * importing each other.
+ */
+export function text(node: TreeNode | undefined): string | undefined {
+  if (node === undefined || node.kind !== "scalar" || node.value.kind === "null") return undefined
+  return scalarText(node.value)
 }
