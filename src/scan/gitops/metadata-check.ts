@@ -1,7 +1,7 @@
 import { isBridgeError } from "../../errors.js"
 import { metadataFromTree } from "../../seal/metadata.js"
 import { RuleKind, type SelectionRule } from "../../seal/metadata-types.js"
-import { text } from "../../seal/metadata-text.js"
+import { text } from "../../tree/scalar-text.js"
 import type { MapNode, TreeNode } from "../../tree/node.js"
 import { envelopeProblem } from "./envelope-check.js"
 
