@@ -4,6 +4,7 @@ type AgeModule = typeof AgeModuleNs
 const loadAge = (): Promise<AgeModule> => import("age-encryption")
 import type * as AgeModuleNs from "age-encryption"
 import { BridgeError, ErrorCode, KeyError, KeyFailure } from "../errors.js"
+import { openArmoredX25519 } from "./age-x25519.js"
 import type { CallOptions, KeyBackend, KeyOpener, WrappedKey } from "./backend.js"
 
 /** Encrypt side: wraps the data key for one age recipient as an ASCII-armored age file, as sops does. */
@@ -45,6 +46,8 @@ export class AgeOpener implements KeyOpener {
 
   async unwrap(wrapped: WrappedKey, _opts?: CallOptions): Promise<Uint8Array | null> {
     if (wrapped.kind !== "age" || this.#identities.length === 0) return null
+    const native = this.#openNative(wrapped)
+    if (native !== null) return native
     const { armor, Decrypter } = await loadAge()
     let file: Uint8Array
     try {
@@ -58,6 +61,15 @@ export class AgeOpener implements KeyOpener {
       return await d.decrypt(file)
     } catch (err) {
       // age reports "no identity matched" the same way as a broken file; both are a failed attempt.
+      throw new KeyError(KeyFailure.NoCredentials, "no identity could open the data key", { cause: err })
+    }
+  }
+
+  /** X25519 identities on node:crypto (age-x25519.ts); null hands over to age-encryption. */
+  #openNative(wrapped: Extract<WrappedKey, { kind: "age" }>): Uint8Array | null {
+    try {
+      return openArmoredX25519(wrapped.enc, this.#identities)
+    } catch (err) {
       throw new KeyError(KeyFailure.NoCredentials, "no identity could open the data key", { cause: err })
     }
   }
