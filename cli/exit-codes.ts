@@ -15,6 +15,8 @@ export const exitCodeFor = {
   [ErrorCode.Kube]: 1,
   [ErrorCode.LeakFound]: 1,
   [ErrorCode.Internal]: 1,
+  [ErrorCode.ChildExit]: 1,
+  [ErrorCode.Publish]: 1,
   [ErrorCode.Format]: 2,
   [ErrorCode.ReadInput]: 2,
   [ErrorCode.WriteOutput]: 3,

@@ -7,6 +7,7 @@ import { runRotate, type RotateFlags } from "./commands/rotate.js"
 import { runSet, runUnset, type SetFlags } from "./commands/set.js"
 import { runFileStatus } from "./commands/filestatus.js"
 import { runKeygen } from "./commands/keygen.js"
+import { extraCommands } from "./commands/index.js"
 import type { CliIO } from "./io.js"
 import { addDecryptOptions, addEncryptOptions, addIoOptions, type SealFlags } from "./options.js"
 
@@ -108,7 +109,7 @@ export function buildProgram(io: CliIO): Command {
     .option("-o, --output <file>", "where to write the identity (never overwrites)")
     .action((flags: { output?: string }) => runKeygen(flags, io))
 
-  for (const cmd of [encrypt, decrypt, edit, set, unset, rotate, filestatus, keygen]) {
+  for (const cmd of [encrypt, decrypt, edit, set, unset, rotate, filestatus, keygen, ...extraCommands(io)]) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.writeOut(s), writeErr: (s) => io.writeErr(s) })
     program.addCommand(cmd)
   }

@@ -1,5 +1,5 @@
 import { CommanderError } from "commander"
-import { BridgeError, ErrorCode, safeMessage } from "../src/index.js"
+import { BridgeError, ChildExitError, ErrorCode, safeMessage } from "../src/index.js"
 import { exitCodeFor } from "./exit-codes.js"
 import type { CliIO } from "./io.js"
 import { buildProgram } from "./program.js"
@@ -21,6 +21,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
 }
 
 function report(err: unknown, io: CliIO, debug: boolean): number {
+  // exec-env/exec-file pass the command's own status through, silently.
+  if (err instanceof ChildExitError) return err.status
   const bridge =
     err instanceof BridgeError
       ? err

@@ -34,6 +34,9 @@ export const ErrorCode = {
   Kube: "KUBE",
   LeakFound: "LEAK_FOUND",
   Internal: "INTERNAL",
+  // commands (exec-env/exec-file, publish, updatekeys, groups)
+  ChildExit: "CHILD_EXIT",
+  Publish: "PUBLISH",
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 
@@ -152,4 +155,18 @@ export class NoKeyError extends BridgeError {
 
 export function isBridgeError(err: unknown): err is BridgeError {
   return err instanceof BridgeError
+}
+
+/**
+ * exec-env/exec-file: the command ran and ended with a non-zero status, which becomes the CLI's
+ * own exit status (as sops passes it through). Not a failure of sealbridge; nothing is printed.
+ */
+export class ChildExitError extends BridgeError {
+  override name = "ChildExitError"
+  readonly status: number
+
+  constructor(status: number) {
+    super(ErrorCode.ChildExit, `command exited with status ${status}`)
+    this.status = status
+  }
 }

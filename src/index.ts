@@ -82,3 +82,7 @@ export { defaultDetectors } from "./scan/detectors/registry.js"
 export { checkGitops, maskRanges } from "./scan/gitops/check.js"
 export type { GitopsContext, GitopsResult, DetectFn, TextRange } from "./scan/gitops/types.js"
 export { emptyContext } from "./scan/gitops/types.js"
+
+// commands area (exec-env/exec-file, set, edit-new, updatekeys, groups, publish, git)
+export { openDocument, type OpenRequest } from "./ops/open-document.js"
+export { envFromBranch } from "./ops/exec-env.js"
