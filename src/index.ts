@@ -2,6 +2,7 @@
 export {
   attemptLines,
   BridgeError,
+  ChildExitError,
   ErrorCode,
   FormatError,
   isBridgeError,
