@@ -1,113 +1,135 @@
-// Sealing/opening time and peak memory for a generated 10,000-leaf YAML and a ~1 MB JSON, the
-// CLI's cold start, and the same runs with the real sops binary when it is available
-// (SOPS_BIN, or the peers cache). Prints figures and ratios; asserts nothing (targets live here,
-// not in timed tests).
+// `npm run bench:seal`: sealbridge and the real sops binary on the same generated files — YAML
+// 1k/10k/100k leaves, JSON 1/10 MB, dotenv 10k lines, binary 100 MB — sealing and opening, each
+// the median of BENCH_RUNS (default 5) fresh processes with peak RSS (GNU time), plus the cold
+// start. Prints the load average next to the figures (the machine is shared) and ends with a
+// Markdown table for README. Asserts nothing except that every opened file equals its input.
+// BENCH_CASES=yaml-10k,json-1mb picks rows; BENCH_TIMEOUT_S caps one process (default 300).
 import { execFileSync, spawnSync } from "node:child_process"
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
-import { homedir, tmpdir } from "node:os"
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { makeBinary, makeDotenv, makeJson, makeYaml } from "./inputs.mjs"
+import { measure } from "./measure.mjs"
+import { findSops } from "./sops-bin.mjs"
 
-const cli = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url))
+const cli = fileURLToPath(new URL("../dist/cli/bin.js", import.meta.url))
+const runs = Number(process.env.BENCH_RUNS ?? 5)
+const timeoutMs = Number(process.env.BENCH_TIMEOUT_S ?? 300) * 1000
+const only = process.env.BENCH_CASES?.split(",")
+const sopsBin = findSops()
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")
+
+const cases = [
+  ["yaml-1k", "YAML, 1,000 leaves", "a.yaml", () => makeYaml(1_000)],
+  ["yaml-10k", "YAML, 10,000 leaves", "b.yaml", () => makeYaml(10_000)],
+  ["yaml-100k", "YAML, 100,000 leaves", "c.yaml", () => makeYaml(100_000)],
+  ["json-1mb", "JSON, 1 MB", "a.json", () => makeJson(1_000_000)],
+  ["json-10mb", "JSON, 10 MB", "b.json", () => makeJson(10_000_000)],
+  ["dotenv-10k", "dotenv, 10,000 lines", "a.env", () => makeDotenv(10_000)],
+  ["binary-100mb", "binary, 100 MB", "a.bin", () => makeBinary(100 * 1024 * 1024)],
+].filter(([id]) => only === undefined || only.includes(id))
+
+const size = (bytes) =>
+  bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${(bytes / 1024).toFixed(0)} KB`
+const fmtMs = (ms) => `${ms >= 10_000 ? Math.round(ms).toLocaleString("en") : ms.toFixed(0)} ms`
+const cell = (m) => {
+  if (m === undefined) return "–"
+  if (m.timedOut) return `> ${m.ms / 1000} s`
+  return `${fmtMs(m.ms)}, ${m.rssMb.toFixed(0)} MB${m.runs < runs ? ` (${m.runs} run)` : ""}`
+}
+const usable = (a, b) => a !== undefined && b !== undefined && !a.timedOut && !b.timedOut
+const ratio = (a, b) => (usable(a, b) ? `${(a.ms / b.ms).toFixed(2)}×` : "–")
+const cpuRatio = (a, b) => (usable(a, b) && b.cpuMs > 0 ? `${(a.cpuMs / b.cpuMs).toFixed(2)}×` : "–")
+
+const rows = []
+function record(label, ours, theirs, inputBytes) {
+  // Peak RSS as a multiple of the input only where the input, not Node itself, dominates it.
+  const big = inputBytes !== undefined && inputBytes >= 10 << 20 && !ours.timedOut
+  const rssPerInput = big ? (ours.rssMb * (1 << 20)) / inputBytes : undefined
+  rows.push({ label, ours, theirs, rssPerInput })
+  const mult = rssPerInput === undefined ? "" : `  RSS ${rssPerInput.toFixed(1)}× input`
+  console.log(
+    `${label.padEnd(38)} ${cell(ours).padEnd(22)} | ${cell(theirs).padEnd(22)} | ${ratio(ours, theirs).padEnd(6)} cpu ${cpuRatio(ours, theirs)}${mult}  [load ${load()}]`,
+  )
+}
+
+/** Runs `cmd` with stdout to /dev/null (decrypt output is not buffered in this process). */
+function timed(cmd, args, env) {
+  const devnull = openSync("/dev/null", "w")
+  try {
+    return measure(cmd, args, { env, runs, timeoutMs, stdout: devnull })
+  } finally {
+    closeSync(devnull)
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), "sealbridge-bench-"))
-const runs = Number(process.env.BENCH_RUNS ?? 3)
-const sopsBin = [
-  process.env.SOPS_BIN,
-  join(
-    process.env.SEALBRIDGE_PEERS_HOME ?? join(homedir(), ".cache", "sealbridge-peers"),
-    "bin",
-    "sops-v3.13.2",
-    "sops",
-  ),
-].find((p) => p && existsSync(p))
-
-function makeYaml(leaves) {
-  const lines = []
-  for (let i = 0; i < leaves / 2; i++) {
-    lines.push(`svc_${i}:`, `    user: user-${i}`, `    password: pw-${i}-${"x".repeat(i % 17)}`)
-  }
-  return lines.join("\n") + "\n"
-}
-
-function makeJson(targetBytes) {
-  const items = []
-  let size = 0
-  for (let i = 0; size < targetBytes; i++) {
-    const item = `\t\t{\n\t\t\t"id": ${i},\n\t\t\t"name": "item-${i}",\n\t\t\t"ratio": ${i}.5,\n\t\t\t"token": "${"t".repeat(20)}${i}"\n\t\t}`
-    items.push(item)
-    size += item.length + 2
-  }
-  return `{\n\t"items": [\n${items.join(",\n")}\n\t]\n}\n`
-}
-
-/** Median wall time and max peak RSS over `runs` runs of a command (GNU time for RSS). */
-function measure(cmd, args, env) {
-  const times = []
-  let rss = 0
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint()
-    const r = spawnSync("/usr/bin/time", ["-f", "%M", cmd, ...args], {
-      env: { ...process.env, ...env },
-      maxBuffer: 1 << 28,
-    })
-    times.push(Number(process.hrtime.bigint() - start) / 1e6)
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr.toString().slice(-500)}`)
-    const lines = r.stderr.toString().trim().split("\n")
-    rss = Math.max(rss, Number(lines[lines.length - 1]) / 1024)
-    if (i === 0 && r.stdout.length > 0) measure.lastOut = r.stdout
-  }
-  times.sort((a, b) => a - b)
-  return { ms: times[Math.floor(times.length / 2)], rssMb: rss }
-}
-
-const fmt = (m) => `${m.ms.toFixed(0).padStart(6)} ms  ${m.rssMb.toFixed(0).padStart(4)} MB`
-const ratio = (a, b) => (b ? `${(a.ms / b.ms).toFixed(2)}×` : "n/a")
-
 try {
   const keyFile = join(dir, "keys.txt")
   const recipient = execFileSync(process.execPath, [cli, "keygen", "-o", keyFile], {
     encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
   }).trim()
   const env = { SOPS_AGE_KEY_FILE: keyFile }
-  const inputs = [
-    ["yaml 10,000 leaves", "big.yaml", makeYaml(10_000)],
-    ["json ~1 MB", "big.json", makeJson(1_000_000)],
-  ]
   console.log(
-    `sealbridge bench (median of ${runs}; peak RSS by GNU time)${sopsBin ? `; sops: ${sopsBin}` : "; sops binary not found"}`,
+    `sealbridge bench on Node ${process.version}: median of ${runs} cold processes, peak RSS by GNU time`,
   )
-  console.log(`${"case".padEnd(34)} ${"sealbridge".padEnd(18)} ${"sops".padEnd(18)} ratio`)
-  const cold = measure(process.execPath, [cli, "--version"], env)
-  const sopsCold = sopsBin ? measure(sopsBin, ["--version", "--disable-version-check"], env) : undefined
-  console.log(
-    `${"cold start (--version)".padEnd(34)} ${fmt(cold)}  ${sopsCold ? fmt(sopsCold) : "-".padEnd(16)}  ${ratio(cold, sopsCold)}`,
+  console.log(`sops: ${sopsBin ?? "not found (set SOPS_BIN)"}; load average at start: ${load()}`)
+
+  record(
+    "cold start (--version)",
+    timed(process.execPath, [cli, "--version"], env),
+    sopsBin && timed(sopsBin, ["--version", "--disable-version-check"], env),
   )
-  for (const [label, name, text] of inputs) {
+  const small = join(dir, "small.yaml")
+  writeFileSync(small, "db:\n    user: admin\n    password: hunter2\n")
+  const smallSealed = join(dir, "small.enc.yaml")
+  execFileSync(process.execPath, [cli, "encrypt", "--age", recipient, "--output", smallSealed, small], {
+    env,
+  })
+  record(
+    "cold decrypt (small age file)",
+    timed(process.execPath, [cli, "decrypt", smallSealed], env),
+    sopsBin && timed(sopsBin, ["decrypt", smallSealed], env),
+  )
+
+  for (const [, label, name, make] of cases) {
     const plain = join(dir, name)
-    writeFileSync(plain, text)
-    const sealedOurs = join(dir, `sealed-ours-${name}`)
-    const enc = measure(
-      process.execPath,
-      [cli, "encrypt", "--age", recipient, "--output", sealedOurs, plain],
-      env,
-    )
-    const dec = measure(process.execPath, [cli, "decrypt", sealedOurs], env)
-    let sEnc, sDec
-    if (sopsBin) {
-      const sealedSops = join(dir, `sealed-sops-${name}`)
-      sEnc = measure(sopsBin, ["encrypt", "--age", recipient, "--output", sealedSops, plain], env)
-      sDec = measure(sopsBin, ["decrypt", sealedSops], env)
-    }
-    const kb = (Buffer.byteLength(text) / 1024).toFixed(0)
-    console.log(
-      `${`encrypt ${label} (${kb} KB)`.padEnd(34)} ${fmt(enc)}  ${sEnc ? fmt(sEnc) : "-".padEnd(16)}  ${ratio(enc, sEnc)}`,
-    )
-    console.log(
-      `${`decrypt ${label}`.padEnd(34)} ${fmt(dec)}  ${sDec ? fmt(sDec) : "-".padEnd(16)}  ${ratio(dec, sDec)}`,
-    )
-    if (readFileSync(plain, "utf8") !== text) throw new Error("bench input changed")
+    writeFileSync(plain, make())
+    const bytes = statSync(plain).size
+    const ours = join(dir, `ours.${name}`)
+    const theirs = join(dir, `sops.${name}`)
+    const enc = timed(process.execPath, [cli, "encrypt", "--age", recipient, "--output", ours, plain], env)
+    const sEnc = sopsBin && timed(sopsBin, ["encrypt", "--age", recipient, "--output", theirs, plain], env)
+    record(`encrypt ${label} (${size(bytes)})`, enc, sEnc, bytes)
+    const dec = timed(process.execPath, [cli, "decrypt", ours], env)
+    const sDec = sopsBin && !sEnc.timedOut ? timed(sopsBin, ["decrypt", theirs], env) : undefined
+    record(`decrypt ${label}`, dec, sDec, bytes)
+    const back = spawnSync(process.execPath, [cli, "decrypt", ours], {
+      env: { ...process.env, ...env },
+      maxBuffer: 1 << 30,
+    })
+    if (!readFileSync(plain).equals(back.stdout))
+      throw new Error(`${name}: decrypt did not give back the input`)
+    for (const f of [ours, theirs, plain]) rmSync(f, { force: true })
   }
-  console.log("ratio = sealbridge time / sops time (below 1 is faster than sops)")
+  console.log(`load average at end: ${load()}`)
+  console.log("\n| case | sealbridge | sops | ratio | CPU ratio |\n|---|---|---|---|---|")
+  for (const r of rows) {
+    const mult = r.rssPerInput === undefined ? "" : ` (${r.rssPerInput.toFixed(1)}× input)`
+    const cells = [
+      r.label,
+      cell(r.ours) + mult,
+      cell(r.theirs),
+      ratio(r.ours, r.theirs),
+      cpuRatio(r.ours, r.theirs),
+    ]
+    console.log(`| ${cells.join(" | ")} |`)
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

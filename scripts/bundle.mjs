@@ -5,13 +5,14 @@
 // "Benchmarks"). Modules loaded with import() stay lazy: esbuild wraps them so their top level
 // runs on first use only.
 import { build } from "esbuild"
-import { chmodSync } from "node:fs"
+import { chmodSync, rmSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 
 export async function bundleCli(outdir = join(root, "dist", "cli")) {
+  rmSync(join(outdir, "chunks"), { recursive: true, force: true })
   const common = {
     absWorkingDir: root,
     platform: "node",
@@ -22,7 +23,12 @@ export async function bundleCli(outdir = join(root, "dist", "cli")) {
   await build({
     ...common,
     entryPoints: ["cli/main.ts"],
-    outfile: join(outdir, "main.js"),
+    outdir,
+    entryNames: "[name]",
+    // Code that is loaded with import() (the AWS SDK, age-encryption) goes into chunks/ and is
+    // read only when used: a command pays for parsing what it runs, not for every SDK.
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
     allowOverwrite: true,
     bundle: true,
     // Bundled CommonJS dependencies (commander) call require() for Node built-ins.
