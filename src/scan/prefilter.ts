@@ -35,17 +35,17 @@ export function buildKeywordIndex(keywordSets: readonly (readonly string[])[]): 
     }
   })
   const buckets: Entry[][] = []
-  const table = new Int32Array(128 * 128).fill(-1)
-  const first = new Uint8Array(128)
+  // every case variant of a keyword's first two characters maps to its bucket
+  const pairs = new Int32Array(128 * 128).fill(-1)
+  const variants = (c: number): number[] => (c >= 97 && c <= 122 ? [c, c - 32] : [c])
   for (const [keyword, list] of owners) {
-    const c0 = keyword.charCodeAt(0)
-    const slot = (c0 << 7) | keyword.charCodeAt(1)
-    first[c0] = 1
-    let b = table[slot] ?? -1
+    const k0 = keyword.charCodeAt(0)
+    const k1 = keyword.charCodeAt(1)
+    let b = pairs[(k0 << 7) | k1] ?? -1
     if (b < 0) {
       b = buckets.length
       buckets.push([])
-      table[slot] = b
+      for (const a of variants(k0)) for (const c of variants(k1)) pairs[(a << 7) | c] = b
     }
     buckets[b]?.push({ keyword, owners: list })
   }
@@ -54,14 +54,12 @@ export function buildKeywordIndex(keywordSets: readonly (readonly string[])[]): 
     hits(text) {
       const out: number[][] = Array.from({ length: detectors }, () => [])
       const n = text.length - 1
+      let c1 = text.charCodeAt(0)
       for (let i = 0; i < n; i++) {
-        const c0 = text.charCodeAt(i)
-        if (c0 >= 128) continue
-        const f0 = FOLD[c0] ?? 0
-        if (first[f0] === 0) continue
-        const c1 = text.charCodeAt(i + 1)
-        if (c1 >= 128) continue
-        const b = table[(f0 << 7) | (FOLD[c1] ?? 0)] ?? -1
+        const c0 = c1
+        c1 = text.charCodeAt(i + 1)
+        if ((c0 | c1) >= 128) continue
+        const b = pairs[(c0 << 7) | c1] ?? -1
         if (b < 0) continue
         for (const e of buckets[b] ?? []) {
           if (matchesAt(text, i, e.keyword)) for (const d of e.owners) out[d]?.push(i)

@@ -11,7 +11,7 @@ const SECRET = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g
  * or `/`/`+`, and not hex (git SHAs and SHA-1 digests are also 40 characters).
  */
 export function plausibleAwsSecret(s: string): boolean {
-  if (/^[0-9a-fA-F]+$/.test(s)) return false
+  if (/^[0-9a-fA-F]+$/.test(s) || /EXAMPLE/i.test(s)) return false
   if (!/[a-z]/.test(s) || !/[A-Z]/.test(s) || !/[0-9/+]/.test(s)) return false
   return shannonEntropy(s) >= 4.0
 }
@@ -33,7 +33,8 @@ export const awsAccessKey: Detector = {
   keywords: ["akia", "asia", "abia", "acca"],
   window: { before: 600, after: 600 },
   detect(text) {
-    const ids = spans(KEY_ID, text)
+    // AWS's documentation pair (AKIAIOSFODNN7EXAMPLE / …EXAMPLEKEY) is everywhere in docs
+    const ids = spans(KEY_ID, text).filter(([a, b]) => !text.slice(a, b).endsWith("EXAMPLE"))
     if (ids.length === 0) return []
     const secrets = spans(SECRET, text).filter(([a, b]) => plausibleAwsSecret(text.slice(a, b)))
     const out: RawMatch[] = secrets.map(([start, end]) => ({

@@ -23,7 +23,8 @@ export function regexDetector(rule: RegexRule): Detector {
   if (!rule.pattern.global)
     throw new BridgeError(ErrorCode.Internal, `pattern of ${rule.id} needs the g flag`)
   const flags = rule.pattern.flags.includes("d") ? rule.pattern.flags : rule.pattern.flags + "d"
-  const source = rule.pattern.source
+  // one compiled pattern per detector; detect() is synchronous, so resetting lastIndex is enough
+  const re = new RegExp(rule.pattern.source, flags)
   const group = rule.group ?? 0
   return {
     id: rule.id,
@@ -31,7 +32,7 @@ export function regexDetector(rule: RegexRule): Detector {
     keywords: rule.keywords,
     ...(rule.window ? { window: rule.window } : {}),
     detect(text) {
-      const re = new RegExp(source, flags)
+      re.lastIndex = 0
       const out: RawMatch[] = []
       for (let m = re.exec(text); m !== null; m = re.exec(text)) {
         if (m[0].length === 0) re.lastIndex++
