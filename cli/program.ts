@@ -4,7 +4,8 @@ import { runDecrypt } from "./commands/decrypt.js"
 import { runEdit } from "./commands/edit.js"
 import { runEncrypt } from "./commands/encrypt.js"
 import { runRotate, type RotateFlags } from "./commands/rotate.js"
-import { runSet, runUnset, type SetFlags } from "./commands/set.js"
+import { setCommand, unsetCommand } from "./commands/set.js"
+import { runLegacySet } from "./commands/legacy-set.js"
 import { runFileStatus } from "./commands/filestatus.js"
 import { runKeygen } from "./commands/keygen.js"
 import { extraCommands } from "./commands/index.js"
@@ -32,12 +33,13 @@ export function buildProgram(io: CliIO): Command {
     .option("-r, --rotate", "new data key for every value (legacy sops form)")
     .option("--add-age <recipients>", "with -r: age recipients to add")
     .option("--rm-age <recipients>", "with -r: age recipients to remove")
+    .option("--set <index-and-value>", `set one value in place (legacy sops form), e.g. --set '["a"] "v"'`)
     .argument("[file]", "the file; - or /dev/stdin for standard input")
   addIoOptions(addDecryptOptions(addEncryptOptions(legacy)))
   legacy.action(
     async (
       file: string | undefined,
-      flags: RotateFlags & { encrypt?: boolean; decrypt?: boolean; rotate?: boolean },
+      flags: RotateFlags & { encrypt?: boolean; decrypt?: boolean; rotate?: boolean; set?: string },
     ) => {
       if (flags.encrypt === true && flags.decrypt === true) {
         throw new BridgeError(ErrorCode.Conflict, "--encrypt and --decrypt cannot be used together")
@@ -45,6 +47,7 @@ export function buildProgram(io: CliIO): Command {
       if (flags.encrypt === true) return runEncrypt(file, flags, io)
       if (flags.decrypt === true) return runDecrypt(file, flags, io)
       if (flags.rotate === true) return runRotate(file, flags, io)
+      if (flags.set !== undefined) return runLegacySet(file, flags.set, flags, io)
       if (file === undefined) {
         program.outputHelp()
         return
@@ -72,24 +75,8 @@ export function buildProgram(io: CliIO): Command {
     .argument("<file>")
   addIoOptions(addDecryptOptions(edit)).action((file: string, flags: SealFlags) => runEdit(file, flags, io))
 
-  const set = new Command("set")
-    .description(`set one value in a sealed file in place, e.g. set app.yaml '["db"]["password"]' '"s3cret"'`)
-    .argument("<file>")
-    .argument("<path>", `sops index path, e.g. '["a"][0]'`)
-    .argument("[value]", "JSON value (a bare number becomes a float, as in sops)")
-    .option("--value-file", "treat the value argument as a file holding the JSON value")
-    .option("--value-stdin", "read the JSON value from standard input")
-  addIoOptions(set).action((file: string, path: string, value: string | undefined, flags: SetFlags) =>
-    runSet(file, path, value, flags, io),
-  )
-
-  const unset = new Command("unset")
-    .description(`remove one key or list item from a sealed file in place`)
-    .argument("<file>")
-    .argument("<path>", `sops index path, e.g. '["a"][0]'`)
-  addIoOptions(unset).action((file: string, path: string, flags: SealFlags) =>
-    runUnset(file, path, flags, io),
-  )
+  const set = setCommand(io)
+  const unset = unsetCommand(io)
 
   const rotate = new Command("rotate")
     .description("seal every value again under a new data key; --add-age/--rm-age change the recipients")

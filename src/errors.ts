@@ -37,6 +37,7 @@ export const ErrorCode = {
   // commands (exec-env/exec-file, publish, updatekeys, groups)
   ChildExit: "CHILD_EXIT",
   Publish: "PUBLISH",
+  Emit: "EMIT",
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 

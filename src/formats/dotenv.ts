@@ -46,8 +46,9 @@ export const dotenvFormat: Format = {
   parse: (input, source) => [parse(input, source)],
   emit: (branches) => utf8.encode(emit(branches[0])),
   emitValue: (node) => {
-    if (node.kind !== "scalar")
-      throw new FormatError("dotenv", undefined, "cannot write a nested value in dotenv format")
+    // sops' dotenv store emits strings only (an --extract of a number fails, exit 4).
+    if (node.kind !== "scalar" || (node.value.kind !== "string" && node.value.kind !== "bytes"))
+      throw new FormatError("dotenv", undefined, "the dotenv store only supports emitting strings")
     return utf8.encode(scalarText(node.value))
   },
   parseSealed: (input, source): SealedFile => {

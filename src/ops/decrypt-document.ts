@@ -44,9 +44,23 @@ export async function decryptDocument(req: DecryptRequest): Promise<Uint8Array> 
     const first = opened.branches[0]
     if (first === undefined)
       throw new BridgeError(ErrorCode.ExtractMissing, `${req.source}: the file has no document`)
-    return emitExtracted(outFormat, extractNode(first, req.extract), req.emit)
+    const node = extractNode(first, req.extract)
+    return dumping(() => emitExtracted(outFormat, node, req.emit))
   }
-  return outFormat.emit(opened.branches, req.emit)
+  return dumping(() => outFormat.emit(opened.branches, req.emit))
+}
+
+/** The plaintext cannot be written in the output format: sops' "Error dumping file", exit 4. */
+function dumping(emit: () => Uint8Array): Uint8Array {
+  try {
+    return emit()
+  } catch (err) {
+    if (!(err instanceof BridgeError) || err.code !== ErrorCode.Format) throw err
+    throw new BridgeError(ErrorCode.Emit, `error dumping file: ${err.message}`, {
+      cause: err,
+      hint: "choose an output type that can hold this data (--output-type yaml or json)",
+    })
+  }
 }
 
 /** `filestatus`: sealed iff metadata with a non-empty version and mac is present (as sops). */

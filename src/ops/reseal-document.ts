@@ -1,7 +1,7 @@
 import { BridgeError, ErrorCode } from "../errors.js"
 import type { EmitOptions, FormatName } from "../formats/format.js"
 import { formats } from "../formats/registry.js"
-import type { CallOptions, KeyOpener } from "../keys/backend.js"
+import type { BackendKind, CallOptions, KeyOpener } from "../keys/backend.js"
 import { metadataFromTree, metadataToTree } from "../seal/metadata.js"
 import { sealTree, type SealDeps } from "../seal/seal.js"
 import { unsealTree } from "../seal/unseal.js"
@@ -11,6 +11,10 @@ export interface ResealRequest {
   readonly input: Uint8Array
   readonly source: string
   readonly format: FormatName
+  /** Write the result in this format (sops `set --output-type`); default the input format. */
+  readonly outputFormat?: FormatName
+  readonly ignoreMac?: boolean
+  readonly decryptionOrder?: readonly BackendKind[]
   readonly openers: readonly KeyOpener[]
   readonly emit?: EmitOptions
   readonly call?: CallOptions
@@ -36,7 +40,12 @@ export async function resealDocument(
     })
   }
   const metadata = metadataFromTree(sealed.metadata, req.source)
-  const opened = await unsealTree(sealed.branches, metadata, req.openers, { source: req.source, ...req.call })
+  const opened = await unsealTree(sealed.branches, metadata, req.openers, {
+    source: req.source,
+    ...req.call,
+    ...(req.ignoreMac === true ? { ignoreMac: true } : {}),
+    ...(req.decryptionOrder === undefined ? {} : { decryptionOrder: req.decryptionOrder }),
+  })
   try {
     const changed = await change(opened.branches)
     if (changed === null) return null
@@ -52,7 +61,11 @@ export async function resealDocument(
       },
       deps,
     )
-    return format.emitSealed(resealed.branches, metadataToTree(resealed.metadata), req.emit)
+    return formats[req.outputFormat ?? req.format].emitSealed(
+      resealed.branches,
+      metadataToTree(resealed.metadata),
+      req.emit,
+    )
   } finally {
     opened.dataKey.fill(0)
   }

@@ -42,11 +42,21 @@ describe("set", () => {
     expect((await runCli(["decrypt", file], { env })).stdout).toBe("a: one\nb: changed\nc:\n    d: three\n")
   })
 
-  it("should leave the file untouched when the value is unchanged", async () => {
+  it("should leave the file untouched with --idempotent when the value is unchanged", async () => {
     const file = await sealedFile("same.yaml", "a: one\n")
     const before = readFileSync(file, "utf8")
-    expect((await runCli(["set", file, '["a"]', '"one"'], { env })).code).toBe(0)
+    expect((await runCli(["set", "--idempotent", file, '["a"]', '"one"'], { env })).code).toBe(0)
     expect(readFileSync(file, "utf8")).toBe(before)
+  })
+
+  it("should rewrite the file without --idempotent (new MAC) but keep the value's ciphertext, as sops", async () => {
+    const file = await sealedFile("same2.yaml", "a: one\n")
+    const before = readFileSync(file, "utf8")
+    const res = await runCli(["set", file, '["a"]', '"one"'], { env })
+    expect(res.code).toBe(0)
+    const after = readFileSync(file, "utf8")
+    expect(valueLines(after)[0]).toBe(valueLines(before)[0])
+    expect(after).not.toBe(before)
   })
 
   it("should create missing maps and store a bare number as a float, as sops does", async () => {
