@@ -4,6 +4,7 @@ import {
   ErrorCode,
   findConfigFile,
   matchCreationRule,
+  parseEncryptionContext,
   parseKmsList,
   parseSopsConfig,
   selectionRuleOf,
@@ -63,7 +64,16 @@ export async function resolveCreationRule(
   if (!Number.isInteger(threshold) || threshold < 0) {
     throw new BridgeError(ErrorCode.Usage, "--shamir-secret-sharing-threshold: must be a whole number")
   }
-  const keyGroups = flagKeys.length > 0 ? [flagKeys] : (fromConfig?.keyGroups ?? [])
+  const context = parseContext(flags.encryptionContext)
+  // sops applies --encryption-context to the config's kms keys too (those that carry none).
+  const keyGroups =
+    flagKeys.length > 0
+      ? [flagKeys]
+      : (fromConfig?.keyGroups ?? []).map((g) =>
+          g.map((k) =>
+            k.kind === "kms" && k.context === undefined && context !== undefined ? { ...k, context } : k,
+          ),
+        )
   if (keyGroups.every((g) => g.length === 0)) {
     throw new BridgeError(
       ErrorCode.Config,
@@ -89,9 +99,7 @@ function keysFromFlags(flags: SealFlags, io: CliIO): KeySpec[] {
   for (const r of splitKeyList(pick(flags.age, "SOPS_AGE_RECIPIENTS")))
     keys.push({ kind: "age", recipient: r })
   for (const fp of splitKeyList(pick(flags.pgp, "SOPS_PGP_FP"))) keys.push({ kind: "pgp", fingerprint: fp })
-  for (const k of parseKmsList(pick(flags.kms, "SOPS_KMS_ARN"), flags.awsProfile)) {
-    keys.push(context === undefined || k.kind !== "kms" ? k : { ...k, context })
-  }
+  keys.push(...parseKmsList(pick(flags.kms, "SOPS_KMS_ARN"), flags.awsProfile, context))
   for (const uri of splitKeyList(pick(flags.hcVaultTransit, "SOPS_VAULT_URIS")))
     keys.push({ kind: "hc_vault", uri })
   for (const id of splitKeyList(pick(flags.gcpKms, "SOPS_GCP_KMS_IDS")))
@@ -103,13 +111,11 @@ function keysFromFlags(flags: SealFlags, io: CliIO): KeySpec[] {
 
 function parseContext(value: string | undefined): Record<string, string> | undefined {
   if (value === undefined || value === "") return undefined
-  const out: Record<string, string> = {}
-  for (const pair of splitKeyList(value)) {
-    const colon = pair.indexOf(":")
-    if (colon <= 0) {
-      throw new BridgeError(ErrorCode.Usage, `--encryption-context: "${pair}" is not key:value`)
-    }
-    out[pair.slice(0, colon)] = pair.slice(colon + 1)
+  const out = parseEncryptionContext(value)
+  if (out === null) {
+    throw new BridgeError(ErrorCode.KmsContext, "Invalid KMS encryption context format", {
+      hint: "use --encryption-context key1:value1,key2:value2 (no ':' or ',' inside keys or values)",
+    })
   }
   return out
 }

@@ -24,19 +24,41 @@ export function splitKeyList(value: string): string[] {
     .filter((s) => s !== "")
 }
 
-/** `arn[+roleArn]` entries as sops accepts them in `--kms` and `kms:` strings (spaces removed). */
-export function parseKmsList(value: string, awsProfile?: string): KeySpec[] {
+/**
+ * `arn[+roleArn]` entries as sops accepts them in `--kms` and `kms:` strings (spaces removed; the
+ * role starts at `+arn:aws:iam::`, as in sops).
+ */
+export function parseKmsList(
+  value: string,
+  awsProfile?: string,
+  context?: Readonly<Record<string, string>>,
+): KeySpec[] {
   return splitKeyList(value.replace(/ /g, "")).map((item) => {
-    const plus = item.indexOf("+")
+    const plus = item.indexOf("+arn:aws:iam::")
     const arn = plus === -1 ? item : item.slice(0, plus)
     const role = plus === -1 ? undefined : item.slice(plus + 1)
     return {
       kind: "kms",
       arn,
       ...(role === undefined ? {} : { role }),
-      ...(awsProfile === undefined ? {} : { awsProfile }),
+      ...(context === undefined ? {} : { context }),
+      ...(awsProfile === undefined || awsProfile === "" ? {} : { awsProfile }),
     }
   })
+}
+
+/**
+ * `--encryption-context k1:v1,k2:v2` as sops parses it: pairs split on "," and ":" with no
+ * trimming; null when any pair is not exactly `key:value` (sops exits 6 for that).
+ */
+export function parseEncryptionContext(value: string): Record<string, string> | null {
+  const out: Record<string, string> = {}
+  for (const pair of value.split(",")) {
+    const kv = pair.split(":")
+    if (kv.length !== 2) return null
+    out[kv[0] ?? ""] = kv[1] ?? ""
+  }
+  return out
 }
 
 /** Printable id for messages and de-duplication. */

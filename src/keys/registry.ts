@@ -2,6 +2,7 @@ import type { KeySpec } from "../config/key-spec.js"
 import { keySpecId } from "../config/key-spec.js"
 import { BridgeError, ErrorCode } from "../errors.js"
 import { ageKind } from "./age-kind.js"
+import { kmsKind } from "./kms-kind.js"
 import {
   wrappedKeyId,
   type BackendKind,
@@ -18,6 +19,7 @@ import type { KeyKind } from "./kind.js"
  */
 export const keyKinds = {
   age: ageKind,
+  kms: kmsKind,
 } as const satisfies { [K in SupportedKind]?: KeyKind<K> }
 
 type SupportedKind = KeySpec["kind"] & WrappedKey["kind"]
@@ -34,7 +36,6 @@ export function backendsFor(groups: readonly (readonly KeySpec[])[], deps: KeyDe
 export function backendFor(spec: KeySpec, deps: KeyDeps): KeyBackend {
   if (!isRegistered(spec)) throw unsupported(spec.kind, keySpecId(spec))
   // The table pairs each kind with its own entry; the compiler cannot follow that through a union.
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- needed once several kinds exist
   const kind = keyKinds[spec.kind] as unknown as KeyKind<RegisteredKind>
   return kind.backend(spec, deps)
 }
@@ -42,7 +43,6 @@ export function backendFor(spec: KeySpec, deps: KeyDeps): KeyBackend {
 /** A backend that wraps a new data key for a key already in a file. @throws CONFIG as backendFor */
 export function backendForWrapped(wrapped: WrappedKey, deps: KeyDeps): KeyBackend {
   if (!isRegistered(wrapped)) throw unsupported(wrapped.kind, wrappedKeyId(wrapped))
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- as above
   const kind = keyKinds[wrapped.kind] as unknown as KeyKind<RegisteredKind>
   return kind.rewrap(wrapped, deps)
 }
