@@ -26,6 +26,9 @@ export interface CliIO {
   runCommand(cmd: string, env: Readonly<Record<string, string>>): Promise<string>
   now(): Date
   randomBytes(n: number): Uint8Array
+  /** Whether stdout / stderr are terminals (colour, progress bar); absent: not a terminal. */
+  readonly stdoutIsTTY?: boolean
+  readonly stderrIsTTY?: boolean
 }
 
 export function realIO(): CliIO {
@@ -67,6 +70,8 @@ export function realIO(): CliIO {
       }),
     now: () => new Date(),
     randomBytes: pooledRandomBytes,
+    stdoutIsTTY: process.stdout.isTTY,
+    stderrIsTTY: process.stderr.isTTY,
   }
 }
 

@@ -9,13 +9,16 @@ import { runLegacySet } from "./commands/legacy-set.js"
 import { runFileStatus } from "./commands/filestatus.js"
 import { runKeygen } from "./commands/keygen.js"
 import { extraCommands } from "./commands/index.js"
+import { scanCommand } from "./commands/scan.js"
+import { hookCommand } from "./commands/hook.js"
 import type { CliIO } from "./io.js"
 import { addDecryptOptions, addEncryptOptions, addIoOptions, type SealFlags } from "./options.js"
 
 export const VERSION = "0.1.0"
 
 /** The commander tree; no side effects until parsed. Output goes through `io`. */
-export function buildProgram(io: CliIO): Command {
+/** `setExit` lets a command choose its exit status without throwing (scan: 1 on findings). */
+export function buildProgram(io: CliIO, setExit: (code: number) => void = () => undefined): Command {
   const program = new Command("sealbridge")
   program
     .description(
@@ -96,7 +99,21 @@ export function buildProgram(io: CliIO): Command {
     .option("-o, --output <file>", "where to write the identity (never overwrites)")
     .action((flags: { output?: string }) => runKeygen(flags, io))
 
-  for (const cmd of [encrypt, decrypt, edit, set, unset, rotate, filestatus, keygen, ...extraCommands(io)]) {
+  const scan = scanCommand(io, setExit)
+  const hook = hookCommand(io)
+  for (const cmd of [
+    encrypt,
+    decrypt,
+    edit,
+    set,
+    unset,
+    rotate,
+    filestatus,
+    keygen,
+    scan,
+    hook,
+    ...extraCommands(io),
+  ]) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.writeOut(s), writeErr: (s) => io.writeErr(s) })
     program.addCommand(cmd)
   }

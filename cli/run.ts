@@ -6,17 +6,21 @@ import { buildProgram } from "./program.js"
 
 /** Parses argv (without node and script), runs, and returns the exit status. Never throws. */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
-  const program = buildProgram(io)
+  let status = 0
+  const program = buildProgram(io, (code) => (status = code))
+  // scan follows the CI convention (gitleaks, TruffleHog): 1 means findings, so every error is 2.
+  const scanning = argv[0] === "scan"
   try {
     await program.parseAsync([...argv], { from: "user" })
-    return 0
+    return status
   } catch (err) {
     if (err instanceof CommanderError) {
       // Help and version are successful exits; commander already printed its own error text.
-      return err.exitCode === 0 ? 0 : exitCodeFor[ErrorCode.Usage]
+      return err.exitCode === 0 ? 0 : scanning ? 2 : exitCodeFor[ErrorCode.Usage]
     }
     const debug = argv.includes("--debug") || io.env["SEALBRIDGE_DEBUG"] === "1"
-    return report(err, io, debug)
+    const code = report(err, io, debug)
+    return scanning ? 2 : code
   }
 }
 

@@ -83,6 +83,29 @@ export { defaultDetectors } from "./scan/detectors/registry.js"
 export { checkGitops, maskRanges } from "./scan/gitops/check.js"
 export type { GitopsContext, GitopsResult, DetectFn, TextRange } from "./scan/gitops/types.js"
 export { emptyContext } from "./scan/gitops/types.js"
+export { scanBlob, type BlobOutcome } from "./scan/engine/scan-blob.js"
+export { applyInlineAllow } from "./scan/engine/inline-allow.js"
+export {
+  applyBaseline,
+  formatBaseline,
+  makeBaseline,
+  parseBaseline,
+  type Baseline,
+  type BaselineEntry,
+} from "./scan/engine/baseline.js"
+export {
+  SCAN_CONFIG_FILE,
+  allowlistOf,
+  defaultScanConfig,
+  parseScanConfig,
+  type Allowlist,
+  type ScanConfig,
+} from "./scan/engine/scan-config.js"
+export { sortFindings, type ScanReport, type ScanSummary } from "./scan/report/summary.js"
+export { formatText } from "./scan/report/text.js"
+export { formatJson } from "./scan/report/json.js"
+export { formatSarif } from "./scan/report/sarif.js"
+export { GITOPS_RULES } from "./scan/gitops/rules.js"
 
 // commands area (exec-env/exec-file, set, edit-new, updatekeys, groups, publish, git)
 export { openDocument, type OpenRequest } from "./ops/open-document.js"
