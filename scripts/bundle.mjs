@@ -38,6 +38,17 @@ export async function bundleCli(outdir = join(root, "dist", "cli")) {
     sourcemap: true,
     legalComments: "linked",
   })
+  // The scan worker thread's entry: its own bundle beside main.js (cli/scan-pool.ts loads ./scan-worker.js).
+  await build({
+    ...common,
+    entryPoints: ["cli/scan-worker.ts"],
+    outfile: join(outdir, "scan-worker.js"),
+    allowOverwrite: true,
+    bundle: true,
+    banner: {
+      js: 'import { createRequire as __sbCreateRequire } from "node:module";\nconst require = __sbCreateRequire(import.meta.url);',
+    },
+  })
   // bin.js stays a separate, tiny module: it must run before the bundle is compiled.
   await build({
     ...common,

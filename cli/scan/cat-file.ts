@@ -22,6 +22,7 @@ export class CatFile {
 
   constructor(cwd: string) {
     this.child = spawnGit(cwd, ["cat-file", "--batch"])
+    this.child.done.catch(() => undefined) // surfaced by close()
     this.child.stdout.on("data", (d: Buffer) => {
       this.pending.push(d)
       this.pendingLen += d.length

@@ -34,6 +34,9 @@ export async function* historyItems(opts: HistoryOptions, stats: HistoryStats): 
     "--batch-check=%(objecttype) %(objectname) %(objectsize) %(rest)",
   ])
   revList.stdout.pipe(check.stdin)
+  // Observed now, awaited after the stream: a bad range must not surface as an unhandled rejection.
+  const finished = Promise.all([revList.done, check.done])
+  finished.catch(() => undefined)
   const cat = new CatFile(opts.base)
   const size = opts.batch ?? 64
   let batch: { oid: string; path: string }[] = []
@@ -59,8 +62,8 @@ export async function* historyItems(opts: HistoryOptions, stats: HistoryStats): 
         if (batch.length >= size) yield* flush()
       }
     }
+    await finished
     if (batch.length > 0) yield* flush()
-    await Promise.all([revList.done, check.done])
   } finally {
     revList.kill()
     check.kill()

@@ -23,7 +23,7 @@ export function createProgress(
       drawn = true
       const mb = bytes / 1e6
       const rate = mb / Math.max(0.001, (t - start) / 1000)
-      let bar = ""
+      let bar: string
       if (total !== null && total > 0) {
         const width = 24
         const filled = Math.min(width, Math.round((files / total) * width))
