@@ -74,9 +74,13 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void = () => 
   )
 
   const edit = new Command("edit")
-    .description("edit a sealed file in $SOPS_EDITOR/$EDITOR; unchanged values keep their ciphertext")
+    .description(
+      "edit a sealed file in $SOPS_EDITOR/$EDITOR; unchanged values keep their ciphertext; a new file starts from sops' example",
+    )
     .argument("<file>")
-  addIoOptions(addDecryptOptions(edit)).action((file: string, flags: SealFlags) => runEdit(file, flags, io))
+  addIoOptions(addDecryptOptions(addEncryptOptions(edit))).action((file: string, flags: SealFlags) =>
+    runEdit(file, flags, io),
+  )
 
   const set = setCommand(io)
   const unset = unsetCommand(io)

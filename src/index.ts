@@ -110,3 +110,4 @@ export { GITOPS_RULES } from "./scan/gitops/rules.js"
 // commands area (exec-env/exec-file, set, edit-new, updatekeys, groups, publish, git)
 export { openDocument, type OpenRequest } from "./ops/open-document.js"
 export { envFromBranch } from "./ops/exec-env.js"
+export { EDIT_EXAMPLES } from "./ops/edit-example.js"

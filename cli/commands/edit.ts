@@ -6,6 +6,7 @@ import type { CliIO } from "../io.js"
 import { openersFor } from "../key-backends.js"
 import type { SealFlags } from "../options.js"
 import { loadTarget } from "../target.js"
+import { runEditNew } from "./edit-new.js"
 
 /**
  * `edit FILE`: the plaintext goes to a 0600 file in a private temp directory, the editor runs,
@@ -13,6 +14,9 @@ import { loadTarget } from "../target.js"
  * ciphertext). The plaintext file is removed whatever happens. Unchanged → exit 200, as sops.
  */
 export async function runEdit(file: string, flags: SealFlags, io: CliIO): Promise<void> {
+  if (!io.exists(file) && file !== "-" && file !== "/dev/stdin") {
+    return runEditNew(file, flags, io, editorCommand(io))
+  }
   const target = await loadTarget(file, { ...flags, inPlace: false }, io, false)
   if (target.path === null) throw new BridgeError(ErrorCode.Conflict, "edit needs a file, not stdin")
   const format = formats[target.inputFormat]
