@@ -29,7 +29,7 @@ export async function withDeadline<T>(call: CallOptions, fn: (opts: CallOptions)
     signal.addEventListener("abort", onAbort, { once: true })
   })
   try {
-    return await Promise.race([fn({ signal }), aborted])
+    return await Promise.race([fn({ signal, ...(ms > 0 ? { timeoutMs: ms } : {}) }), aborted])
   } finally {
     if (onAbort !== undefined) signal.removeEventListener("abort", onAbort)
   }

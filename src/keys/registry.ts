@@ -3,6 +3,7 @@ import { keySpecId } from "../config/key-spec.js"
 import { BridgeError, ErrorCode } from "../errors.js"
 import { ageKind } from "./age-kind.js"
 import { kmsKind } from "./kms-kind.js"
+import { vaultKind } from "./vault-kind.js"
 import {
   wrappedKeyId,
   type BackendKind,
@@ -20,6 +21,7 @@ import type { KeyKind } from "./kind.js"
 export const keyKinds = {
   age: ageKind,
   kms: kmsKind,
+  hc_vault: vaultKind,
 } as const satisfies { [K in SupportedKind]?: KeyKind<K> }
 
 type SupportedKind = KeySpec["kind"] & WrappedKey["kind"]
