@@ -8,6 +8,7 @@ import { setCommand, unsetCommand } from "./commands/set.js"
 import { runLegacySet } from "./commands/legacy-set.js"
 import { runFileStatus } from "./commands/filestatus.js"
 import { runKeygen } from "./commands/keygen.js"
+import { controllerCommand } from "./controller-command.js"
 import { extraCommands } from "./commands/index.js"
 import { scanCommand } from "./commands/scan.js"
 import { hookCommand } from "./commands/hook.js"
@@ -117,6 +118,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void = () => 
     scan,
     hook,
     ...extraCommands(io),
+    controllerCommand(io),
   ]) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.writeOut(s), writeErr: (s) => io.writeErr(s) })
     program.addCommand(cmd)

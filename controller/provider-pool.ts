@@ -15,10 +15,13 @@ export class ProviderPool {
   readonly #entries = new Map<string, Entry>()
   readonly #factory: ProviderFactory
   readonly #deps: ProviderDeps
+  readonly #onCall: CallHook | undefined
 
-  constructor(factory: ProviderFactory, deps: ProviderDeps) {
+  /** `onCall` sees every provider call (store key, operation): the provider-call metric. */
+  constructor(factory: ProviderFactory, deps: ProviderDeps, onCall?: CallHook) {
     this.#factory = factory
     this.#deps = deps
+    this.#onCall = onCall
   }
 
   /** The provider for a store at this generation, building it (and resolving credentials) once. */
@@ -37,7 +40,9 @@ export class ProviderPool {
     const fingerprint = `${generation}|${configHash(config)}`
     const old = this.#entries.get(storeKey)
     if (old?.fingerprint === fingerprint) return old.provider
-    const provider = this.#factory(config, this.#deps)
+    const hook = this.#onCall
+    const built = this.#factory(config, this.#deps)
+    const provider = hook === undefined ? built : built.then((p) => counted(p, (op) => hook(storeKey, op)))
     // A failed build must not stick: the next call tries again.
     provider.catch(() => {
       if (this.#entries.get(storeKey)?.provider === provider) this.#entries.delete(storeKey)
@@ -57,6 +62,22 @@ export class ProviderPool {
     const all = [...this.#entries.values()]
     this.#entries.clear()
     await Promise.all(all.map((e) => close(e.provider)))
+  }
+}
+
+export type CallHook = (storeKey: string, op: "get" | "getMap" | "find" | "validate") => void
+
+function counted(
+  p: SecretProvider,
+  hook: (op: "get" | "getMap" | "find" | "validate") => void,
+): SecretProvider {
+  return {
+    name: p.name,
+    get: (ref, opts) => (hook("get"), p.get(ref, opts)),
+    getMap: (ref, opts) => (hook("getMap"), p.getMap(ref, opts)),
+    find: (q, opts) => (hook("find"), p.find(q, opts)),
+    validate: (opts) => (hook("validate"), p.validate(opts)),
+    close: () => p.close(),
   }
 }
 

@@ -1,0 +1,39 @@
+import { Command } from "commander"
+import type { ControllerFlags, startFromCli } from "../controller/flags.js"
+import type { CliIO } from "./io.js"
+
+/**
+ * `sealbridge controller`: the in-cluster half. The controller code (and @kubernetes/client-node)
+ * is imported only when this command runs, from the built controller/ next to cli/.
+ */
+export function controllerCommand(io: CliIO): Command {
+  return new Command("controller")
+    .description(
+      "run the Kubernetes controller (ExternalSecret, SecretStore, ClusterSecretStore, SopsSecret)",
+    )
+    .option(
+      "--kubeconfig <path>",
+      "kubeconfig file (default: in-cluster config, else $KUBECONFIG / ~/.kube/config)",
+    )
+    .option("--namespace <ns...>", "watch only these namespaces (repeat or comma-separate; default: all)")
+    .option("--concurrency <n>", "reconciles running at once", "4")
+    .option("--metrics-port <port>", "/metrics port (0 = off)", "8080")
+    .option("--health-port <port>", "/healthz and /readyz port (0 = off; may equal --metrics-port)", "8081")
+    .option("--age-key-file <path>", "age identities for SopsSecrets (also SOPS_AGE_KEY, SOPS_AGE_KEY_FILE)")
+    .option(
+      "--hash-key-secret <ns/name>",
+      "Secret holding the data-hash key (default: $POD_NAMESPACE/sealbridge-hash-key)",
+    )
+    .option("--store-refresh <duration>", "how often stores are re-validated", "5m")
+    .option(
+      "--watch-timeout <duration>",
+      "server-side watch timeout floor (watches restart after 1-2x this)",
+      "5m",
+    )
+    .action(async (flags: ControllerFlags) => {
+      // Resolved at run time against this file's location: dist/cli/ → dist/controller/.
+      const url = new URL("../controller/flags.js", import.meta.url).href
+      const mod = (await import(url)) as { startFromCli: typeof startFromCli }
+      await mod.startFromCli(flags, io.env, (line) => io.writeOut(line))
+    })
+}

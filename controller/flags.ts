@@ -1,0 +1,64 @@
+import { BridgeError, ErrorCode } from "../src/index.js"
+import { parseGoDuration } from "./api/duration.js"
+import { runController, type ControllerOptions } from "./main.js"
+
+/** Raw `sealbridge controller` flags as commander hands them over. */
+export interface ControllerFlags {
+  readonly kubeconfig?: string
+  readonly namespace?: readonly string[]
+  readonly concurrency?: string
+  readonly metricsPort?: string
+  readonly healthPort?: string
+  readonly ageKeyFile?: string
+  readonly hashKeySecret?: string
+  readonly storeRefresh?: string
+  readonly watchTimeout?: string
+}
+
+function int(v: string | undefined, flag: string, fallback: number, min: number): number {
+  if (v === undefined) return fallback
+  const n = Number(v)
+  if (!Number.isInteger(n) || n < min)
+    throw new BridgeError(ErrorCode.Usage, `${flag}: expected an integer ≥ ${min}`)
+  return n
+}
+
+/** Validates the flags once, at the edge. @throws BridgeError USAGE naming the flag */
+export function controllerOptions(
+  f: ControllerFlags,
+  env: Readonly<Record<string, string | undefined>>,
+  write: (line: string) => void,
+): ControllerOptions {
+  const namespaces = (f.namespace ?? [])
+    .flatMap((n) => n.split(","))
+    .map((n) => n.trim())
+    .filter((n) => n !== "")
+  const podNs = env["POD_NAMESPACE"]
+  const hashKeySecret = f.hashKeySecret ?? (podNs === undefined ? undefined : `${podNs}/sealbridge-hash-key`)
+  const ageKeyFile = f.ageKeyFile
+  return {
+    ...(f.kubeconfig === undefined ? {} : { kubeconfig: f.kubeconfig }),
+    namespaces,
+    concurrency: int(f.concurrency, "--concurrency", 4, 1),
+    metricsPort: int(f.metricsPort, "--metrics-port", 8080, 0),
+    healthPort: int(f.healthPort, "--health-port", 8081, 0),
+    ...(ageKeyFile === undefined ? {} : { ageKeyFile }),
+    ...(hashKeySecret === undefined ? {} : { hashKeySecret }),
+    storeRefreshMs: parseGoDuration(f.storeRefresh ?? "5m", "--store-refresh"),
+    watchTimeoutSeconds: Math.max(
+      1,
+      Math.round(parseGoDuration(f.watchTimeout ?? "5m", "--watch-timeout") / 1000),
+    ),
+    env,
+    write,
+  }
+}
+
+/** Entry from the CLI (loaded lazily so other commands do not pay for the Kubernetes client). */
+export async function startFromCli(
+  f: ControllerFlags,
+  env: Readonly<Record<string, string | undefined>>,
+  write: (line: string) => void,
+): Promise<void> {
+  await runController(controllerOptions(f, env, write))
+}

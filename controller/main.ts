@@ -1,0 +1,169 @@
+import { KubeConfig } from "@kubernetes/client-node"
+import type { Server } from "node:http"
+import { createProvider, providerRegistry, safeMessage } from "../src/index.js"
+import { Kind } from "./api/constants.js"
+import { serveHealth, Metrics } from "./health.js"
+import { controllerOpeners, hashKey } from "./identity.js"
+import { ClientNodeKube } from "./kube/client.js"
+import { Watcher, type WatchedObject } from "./kube/watch.js"
+import { jsonLogger } from "./log.js"
+import { ProviderPool } from "./provider-pool.js"
+import { WorkQueue } from "./queue.js"
+import type { ControllerDeps, ReconcileResult } from "./reconcile/deps.js"
+import { reconcileExternalSecret } from "./reconcile/external-secret.js"
+import { reconcileSopsSecret } from "./reconcile/sops-secret.js"
+import { reconcileStore } from "./reconcile/store.js"
+import { parseWorkKey, RefIndex, workKey } from "./refs.js"
+import { esoValueOps } from "./value-ops.js"
+import { watchTargets } from "./watches.js"
+
+export interface ControllerOptions {
+  readonly kubeconfig?: string
+  /** Watched namespaces; empty = all. */
+  readonly namespaces: readonly string[]
+  readonly concurrency: number
+  readonly metricsPort: number
+  readonly healthPort: number
+  readonly ageKeyFile?: string
+  /** namespace/name of the Secret holding the data-hash key. */
+  readonly hashKeySecret?: string
+  readonly storeRefreshMs: number
+  /** Server-side watch timeout floor (the real one is 1-2x this, random). */
+  readonly watchTimeoutSeconds: number
+  readonly env: Readonly<Record<string, string | undefined>>
+  readonly write: (line: string) => void
+}
+
+function loadKubeConfig(opts: ControllerOptions): KubeConfig {
+  const kc = new KubeConfig()
+  if (opts.kubeconfig !== undefined) kc.loadFromFile(opts.kubeconfig)
+  else if (opts.env["KUBERNETES_SERVICE_HOST"] !== undefined) kc.loadFromCluster()
+  else kc.loadFromDefault()
+  return kc
+}
+
+/** Runs until SIGTERM/SIGINT, then drains in-flight reconciles and returns. */
+export async function runController(opts: ControllerOptions): Promise<void> {
+  const log = jsonLogger(opts.write)
+  const kc = loadKubeConfig(opts)
+  const kube = new ClientNodeKube(kc)
+  const metrics = new Metrics()
+  const deps: ControllerDeps = {
+    kube,
+    pool: new ProviderPool((config, d) => createProvider(config, d, providerRegistry), {
+      now: () => new Date(),
+      env: opts.env,
+    }),
+    ops: esoValueOps,
+    hmacKey: await hashKey(kube, opts.hashKeySecret, log),
+    openers: await controllerOpeners(opts.env, opts.ageKeyFile),
+    now: () => new Date(),
+    random: Math.random,
+    log,
+    lastApplied: new Map(),
+    storeRefreshMs: opts.storeRefreshMs,
+    callTimeoutMs: 15_000,
+  }
+  const refs = new RefIndex()
+  const handler = async (key: string, signal: AbortSignal): Promise<ReconcileResult> => {
+    const k = parseWorkKey(key)
+    const objKey = { kind: k.kind, name: k.name, ...(k.namespace === "" ? {} : { namespace: k.namespace }) }
+    const started = Date.now()
+    const result =
+      k.kind === Kind.ExternalSecret
+        ? await reconcileExternalSecret(deps, objKey, signal)
+        : k.kind === Kind.SopsSecret
+          ? await reconcileSopsSecret(deps, objKey, signal)
+          : await reconcileStore(deps, objKey, signal)
+    metrics.inc("sealbridge_reconcile_total", {
+      kind: k.kind,
+      result: result.retry === true ? "error" : "ok",
+    })
+    if (Date.now() - started > 5_000) log.warn("slow reconcile", { key, ms: Date.now() - started })
+    return result
+  }
+  const queue = new WorkQueue(handler, {
+    concurrency: opts.concurrency,
+    baseBackoffMs: 1_000,
+    maxBackoffMs: 300_000,
+    random: Math.random,
+    onError: (key, err) => log.error("reconcile failed", { key, error: safeMessage(err) }),
+  })
+
+  const onObject = (
+    kind: Kind | "Secret",
+    obj: WatchedObject & { spec?: unknown },
+    deleted: boolean,
+  ): void => {
+    const ns = obj.metadata?.namespace ?? ""
+    const name = obj.metadata?.name ?? ""
+    if (kind === "Secret") {
+      // A managed Secret changed or vanished: its owner re-checks the hash (no provider call).
+      for (const owner of refs.ownersOfSecret(ns, name)) queue.add(owner)
+      return
+    }
+    if (kind === Kind.ExternalSecret || kind === Kind.SopsSecret) refs.update(kind, obj, deleted)
+    const key = workKey(kind, kind === Kind.ClusterSecretStore ? "" : ns, name)
+    queue.add(key)
+    if (kind === Kind.SecretStore || kind === Kind.ClusterSecretStore)
+      for (const dep of refs.dependentsOfStore(key)) queue.add(dep)
+  }
+  const watchers = watchTargets(kc, opts.namespaces).map(
+    ({ kind, target }) =>
+      new Watcher(
+        kc,
+        target,
+        {
+          onList: (items) => {
+            for (const o of items) onObject(kind, o, false)
+          },
+          onEvent: (type, o) => onObject(kind, o, type === "DELETED"),
+          onError: (err, attempt) =>
+            log.warn("watch restarting", { watch: target.name, attempt, error: safeMessage(err) }),
+        },
+        { random: Math.random, minTimeoutSeconds: opts.watchTimeoutSeconds, maxBackoffMs: 30_000 },
+      ),
+  )
+  const health = {
+    ready: () =>
+      watchers.every(
+        (w) => w.synced && (w.connected || Date.now() - w.lastSeen < opts.watchTimeoutSeconds * 2_000),
+      ),
+    metrics: () =>
+      metrics.render([
+        ["sealbridge_queue_depth", {}, queue.depth],
+        ...watchers.map((w): [string, Record<string, string>, number] => [
+          "sealbridge_watch_seconds_since_event",
+          { watch: w.name },
+          Math.round((Date.now() - w.lastSeen) / 1000),
+        ]),
+      ]),
+  }
+  const servers: (Server | undefined)[] = []
+  if (opts.healthPort === opts.metricsPort)
+    servers.push(await serveHealth(opts.healthPort, health, ["/healthz", "/readyz", "/metrics"]))
+  else {
+    servers.push(await serveHealth(opts.healthPort, health, ["/healthz", "/readyz"]))
+    servers.push(await serveHealth(opts.metricsPort, health, ["/metrics"]))
+  }
+  for (const w of watchers) w.start()
+  log.info("controller started", {
+    namespaces: opts.namespaces.join(",") || "*",
+    concurrency: opts.concurrency,
+    watches: watchers.length,
+  })
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      log.info("shutting down", { signal })
+      resolve()
+    }
+    process.once("SIGTERM", () => stop("SIGTERM"))
+    process.once("SIGINT", () => stop("SIGINT"))
+  })
+  for (const w of watchers) w.stop()
+  await queue.shutdown(10_000)
+  await deps.pool.closeAll()
+  await Promise.all(servers.map((s) => new Promise((r) => (s === undefined ? r(undefined) : s.close(r)))))
+  log.info("controller stopped", { reconciles: queue.processed })
+}
