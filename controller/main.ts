@@ -50,10 +50,11 @@ export async function runController(opts: ControllerOptions): Promise<void> {
   const metrics = new Metrics()
   const deps: ControllerDeps = {
     kube,
-    pool: new ProviderPool((config, d) => createProvider(config, d, providerRegistry), {
-      now: () => new Date(),
-      env: opts.env,
-    }),
+    pool: new ProviderPool(
+      (config, d) => createProvider(config, d, providerRegistry),
+      { now: () => new Date(), env: opts.env },
+      (store, op) => metrics.inc("sealbridge_provider_calls_total", { store, op }),
+    ),
     ops: esoValueOps,
     hmacKey: await hashKey(kube, opts.hashKeySecret, log),
     openers: await controllerOpeners(opts.env, opts.ageKeyFile),
