@@ -37,7 +37,7 @@ export async function waitFor<T>(
     }
     await sleep(200)
   }
-  throw new Error(`timed out waiting for ${what}${last === undefined ? "" : `: ${String(last)}`}`)
+  throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`)
 }
 
 export function freePort(): Promise<number> {
@@ -94,7 +94,7 @@ export class Kube {
 
   async apply(obj: Record<string, unknown>): Promise<void> {
     await this.objects.patch(
-      obj as KubernetesObject,
+      obj,
       undefined,
       undefined,
       "sealbridge-tests",
