@@ -27,6 +27,12 @@ export function parseVaultUri(uri: string): VaultKeyRef {
       },
     )
   }
+  // "host:8200/v1/…" parses with "host:" as its scheme and no host: sops calls that a missing scheme.
+  if (u.host === "")
+    throw new BridgeError(
+      ErrorCode.Config,
+      `missing scheme in vault URL (should be like this: ${EXAMPLE}), got: ${uri}`,
+    )
   const path = u.pathname
   if (/\/[^/]+\/v\d+\/[^/]+\/[^/]+\/[^/]+/.test(path)) {
     throw new BridgeError(
