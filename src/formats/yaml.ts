@@ -1,11 +1,18 @@
 import { entry, map, type MapNode } from "../tree/node.js"
 import type { Format, SealedFile } from "./format.js"
 import { splitTopLevel } from "./metadata-split.js"
+import { readYamlCst } from "./yaml-cst-read.js"
 import { readYaml } from "./yaml-read.js"
 import { writeYaml } from "./yaml-write.js"
 
 const utf8 = new TextEncoder()
 const decoder = new TextDecoder()
+
+/** The CST reader where it applies (same branches, ~4× cheaper), else the document model. */
+function read(input: Uint8Array, source: string): MapNode[] {
+  const text = decoder.decode(input)
+  return readYamlCst(text) ?? readYaml(text, source)
+}
 
 const withMetadata = (branches: readonly MapNode[], metadata: MapNode): MapNode[] =>
   branches.map((b) => map([...b.items, entry("sops", metadata)]))
@@ -14,7 +21,7 @@ const withMetadata = (branches: readonly MapNode[], metadata: MapNode): MapNode[
 export const yamlFormat: Format = {
   name: "yaml",
   flat: false,
-  parse: (input, source) => readYaml(decoder.decode(input), source),
+  parse: read,
   emit: (branches, options) => utf8.encode(writeYaml(branches, options?.indent ?? 4)),
   emitValue: (node, options) => {
     const text = writeYaml([map([entry("v", node)])], options?.indent ?? 4)
@@ -22,7 +29,7 @@ export const yamlFormat: Format = {
     const body = text.replace(/^v:( |\n)/, "")
     return utf8.encode(node.kind === "list" ? dedent(body, options?.indent ?? 4) : body)
   },
-  parseSealed: (input, source): SealedFile => splitTopLevel(readYaml(decoder.decode(input), source), source),
+  parseSealed: (input, source): SealedFile => splitTopLevel(read(input, source), source),
   emitSealed: (branches, metadata, options) =>
     utf8.encode(writeYaml(withMetadata(branches, metadata), options?.indent ?? 4, true)),
   hasMetadata: (branches) =>
