@@ -98,7 +98,9 @@ try {
       stdio: ["ignore", "pipe", "inherit"],
     },
   )
-  controller.stdout.on("data", (d) => process.stdout.write(d.toString().replace(/^(?=.)/gm, "  [controller] ")))
+  controller.stdout.on("data", (d) =>
+    process.stdout.write(d.toString().replace(/^(?=.)/gm, "  [controller] ")),
+  )
 
   banner(
     "4. kubectl apply: a SecretStore and an ExternalSecret (ESO's shape, apiVersion sealbridge.dev/v1alpha1)",
