@@ -25,8 +25,11 @@ export function createScanPool(ctx: GitopsContext, jobs: number): ScanPool {
   const pending = new Map<number, Pending>()
   const load = new Map<Worker, number>()
   let next = 0
+  let broken: BridgeError | undefined
+  let closing = false
   const workers = Array.from({ length: jobs }, () => {
-    const w = new Worker(WORKER, { workerData: { ctx } })
+    // execArgv: [] so flags meant for the main script (e.g. --input-type) do not break the worker.
+    const w = new Worker(WORKER, { workerData: { ctx }, execArgv: [] })
     load.set(w, 0)
     w.on("message", (m: { id: number; outcome?: BlobOutcome; error?: string }) => {
       load.set(w, (load.get(w) ?? 1) - 1)
@@ -35,14 +38,21 @@ export function createScanPool(ctx: GitopsContext, jobs: number): ScanPool {
       if (m.outcome !== undefined) p?.resolve(m.outcome)
       else p?.reject(new BridgeError(ErrorCode.Internal, `scan worker failed: ${m.error ?? "unknown"}`))
     })
-    w.on("error", (err) => {
-      for (const p of pending.values()) p.reject(err)
+    // A dead worker never answers: fail everything in flight and every later task.
+    const fail = (err: unknown): void => {
+      broken ??= new BridgeError(ErrorCode.Internal, "a scan worker stopped", { cause: err })
+      for (const p of pending.values()) p.reject(broken)
       pending.clear()
+    }
+    w.on("error", fail)
+    w.on("exit", (code) => {
+      if (!closing) fail(new Error(`worker exited with status ${code}`))
     })
     return w
   })
   return {
     scan(path, bytes) {
+      if (broken !== undefined) return Promise.reject(broken)
       const id = next++
       let best = workers[0] as Worker
       for (const w of workers) if ((load.get(w) ?? 0) < (load.get(best) ?? 0)) best = w
@@ -56,6 +66,7 @@ export function createScanPool(ctx: GitopsContext, jobs: number): ScanPool {
       })
     },
     async close() {
+      closing = true
       await Promise.all(workers.map((w) => w.terminate()))
     },
   }
