@@ -72,6 +72,8 @@ export { jsonToSecretMap } from "./providers/secret-map.js"
 export { rewriteKeys, goReplaceAll, type RegexpRewrite } from "./providers/rewrite.js"
 export { findMatcher, type FindMatcher } from "./providers/find-match.js"
 export { ProviderError, isThrottled } from "./providers/provider-error.js"
+export { renderTemplate, templateFunctions } from "./template/render.js"
+export type { Limits as TemplateLimits } from "./template/exec.js"
 
 // scan: detection engine (scanText, detectors, binary sniffing)
 export * from "./scan/finding.js"

@@ -7,10 +7,16 @@ import { BridgeError, ErrorCode, type BridgeErrorOptions } from "../errors.js"
 export class ProviderError extends BridgeError {
   override name = "ProviderError"
   readonly throttled: boolean
+  /** HTTP status of the service's answer, when there was one (Vault: 403 means re-login). */
+  readonly status: number | undefined
 
-  constructor(message: string, opts: BridgeErrorOptions & { readonly throttled?: boolean } = {}) {
+  constructor(
+    message: string,
+    opts: BridgeErrorOptions & { readonly throttled?: boolean; readonly status?: number } = {},
+  ) {
     super(ErrorCode.Provider, message, { ...opts, retryable: opts.retryable ?? opts.throttled ?? false })
     this.throttled = opts.throttled ?? false
+    this.status = opts.status
   }
 }
 

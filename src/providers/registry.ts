@@ -1,6 +1,6 @@
-import { BridgeError, ErrorCode } from "../errors.js"
 import { createAwsProvider } from "./aws/factory.js"
 import type { MemoryProvider } from "./memory.js"
+import { createVaultProvider } from "./vault/factory.js"
 import type { ProviderDeps, ProviderFactory, SecretProvider, StoreConfig } from "./provider.js"
 
 export type ProviderName = StoreConfig["provider"]
@@ -8,14 +8,9 @@ export type ProviderName = StoreConfig["provider"]
 /** Literal table provider name → factory; the compiler checks every provider has one. */
 export type ProviderRegistry = { readonly [K in ProviderName]: ProviderFactory }
 
-function notBuilt(name: ProviderName): ProviderFactory {
-  return () =>
-    Promise.reject(new BridgeError(ErrorCode.Config, `provider ${name} is not available in this build`))
-}
-
 export const providerRegistry = {
   aws: createAwsProvider,
-  vault: notBuilt("vault"),
+  vault: createVaultProvider,
 } as const satisfies ProviderRegistry
 
 /** Builds the provider for a resolved store configuration. */
