@@ -3,6 +3,7 @@ import { keySpecId } from "../config/key-spec.js"
 import { BridgeError, ErrorCode } from "../errors.js"
 import { ageKind } from "./age-kind.js"
 import { kmsKind } from "./kms-kind.js"
+import { pgpKind } from "./pgp-kind.js"
 import { vaultKind } from "./vault-kind.js"
 import {
   wrappedKeyId,
@@ -22,6 +23,7 @@ export const keyKinds = {
   age: ageKind,
   kms: kmsKind,
   hc_vault: vaultKind,
+  pgp: pgpKind,
 } as const satisfies { [K in SupportedKind]?: KeyKind<K> }
 
 type SupportedKind = KeySpec["kind"] & WrappedKey["kind"]

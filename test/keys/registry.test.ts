@@ -3,6 +3,7 @@ import { BridgeError } from "../../src/errors.js"
 import { ageRecipientOf, generateAgeIdentity } from "../../src/keys/age.js"
 import type { KeyDeps } from "../../src/keys/deps.js"
 import { backendFor, openersFor } from "../../src/keys/registry.js"
+import { map } from "../../src/tree/node.js"
 
 // The key registry builds every backend and opener from a small deps port.
 function deps(
@@ -41,8 +42,8 @@ describe("key registry", () => {
     const d = deps({})
     const openers = openersFor(d)
     expect(d.reads).toEqual([])
-    const pgp = { kind: "pgp", fp: "AB", createdAt: "", enc: "" } as const
-    for (const o of openers) expect(await o.unwrap(pgp)).toBeNull()
+    const gcp = { kind: "gcp_kms", raw: map([]) } as const
+    for (const o of openers) expect(await o.unwrap(gcp)).toBeNull()
     expect(d.reads).toEqual([])
   })
 
