@@ -15,6 +15,8 @@ export interface Label {
   readonly line: number
   readonly ruleId: string
   readonly severity: string
+  /** other lines of the same credential a tool may report instead (e.g. the AWS key id line) */
+  readonly related?: readonly number[]
 }
 
 export interface Corpus {
@@ -28,6 +30,7 @@ interface Plant {
   readonly secret: string
   readonly ruleId: string
   readonly severity: string
+  readonly relatedTo?: string
 }
 
 export function buildCorpus(seed = 20261201): Corpus {
@@ -40,12 +43,9 @@ export function buildCorpus(seed = 20261201): Corpus {
     for (const p of plants) {
       const at = text.indexOf(p.secret)
       if (at < 0) throw new Error(`corpus: ${p.ruleId} secret not in ${path}`)
-      positives.push({
-        path,
-        line: text.slice(0, at).split("\n").length,
-        ruleId: p.ruleId,
-        severity: p.severity,
-      })
+      const lineOf = (i: number): number => text.slice(0, i).split("\n").length
+      const related = p.relatedTo === undefined ? {} : { related: [lineOf(text.indexOf(p.relatedTo))] }
+      positives.push({ path, line: lineOf(at), ruleId: p.ruleId, severity: p.severity, ...related })
     }
   }
   const neg = (path: string, text: string, kind: "trap" | "lookalike"): void => {
@@ -110,7 +110,7 @@ export function buildCorpus(seed = 20261201): Corpus {
   pos(
     "positives/aws/credentials",
     `[default]\naws_access_key_id = ${awsId}\naws_secret_access_key = ${awsSecret}\nregion = eu-west-1\n`,
-    [P(awsSecret, "aws-access-key")],
+    [{ ...P(awsSecret, "aws-access-key"), relatedTo: awsId }],
   )
   const loneId = t.awsKeyId(r)
   pos(

@@ -14,7 +14,9 @@ interface Labels {
 
 if (process.env.UPDATE_SCAN_CORPUS === "1") {
   const corpus = buildCorpus()
-  rmSync(ROOT, { recursive: true, force: true })
+  // only this corpus's directories: test/fixtures/scan/ also holds other suites' fixtures (gitops/)
+  for (const dir of ["positives", "lookalikes", "traps"])
+    rmSync(join(ROOT, dir), { recursive: true, force: true })
   for (const [path, text] of corpus.files) {
     mkdirSync(dirname(join(ROOT, path)), { recursive: true })
     writeFileSync(join(ROOT, path), text)
