@@ -8,6 +8,7 @@ export default defineConfig({
           name: "unit",
           include: ["test/**/*.test.ts"],
           exclude: ["test/integration/**"],
+          globalSetup: ["test/helpers/ensure-build.ts"],
           testTimeout: 20_000,
         },
       },
@@ -15,7 +16,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
-          globalSetup: ["test/integration/global-setup.ts"],
+          globalSetup: ["test/helpers/ensure-build.ts", "test/integration/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

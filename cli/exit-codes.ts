@@ -17,6 +17,7 @@ export const exitCodeFor = {
   [ErrorCode.Internal]: 1,
   [ErrorCode.ChildExit]: 1,
   [ErrorCode.Publish]: 1,
+  [ErrorCode.SealedFormat]: 1,
   [ErrorCode.Emit]: 4,
   [ErrorCode.Format]: 2,
   [ErrorCode.ReadInput]: 2,

@@ -1,9 +1,9 @@
 import { execFile, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { existsSync } from "node:fs"
-import { chmod, open, readFile, rename, rm, stat } from "node:fs/promises"
+import { constants, existsSync, readSync } from "node:fs"
+import { access, readFile, stat } from "node:fs/promises"
 import { homedir } from "node:os"
-import { basename, dirname, join } from "node:path"
+import { removeStaleTemps, resolveLinks, writeFileSafely } from "./safe-write.js"
 
 /** Everything the CLI touches outside itself; tests pass their own. */
 export interface CliIO {
@@ -18,10 +18,20 @@ export interface CliIO {
   exists(path: string): boolean
   /** The file's permission bits, or null when it does not exist. */
   modeOf(path: string): Promise<number | null>
-  /** Temp file in the same directory (0600), fsync, chmod, rename: never a partial file. */
+  /**
+   * Writes through symlinks, refuses a file the user may not write, keeps owner and group: temp
+   * file in the target's directory (0600), fsync, chmod, rename — never a partial file (see
+   * safe-write.ts for the read-only-directory case).
+   */
   writeFileAtomic(path: string, data: Uint8Array | string, mode: number): Promise<void>
+  /** Throws EACCES when an existing file (after symlinks) may not be written by this user. */
+  assertWritable(path: string): Promise<void>
+  /** Removes temp files that a killed sealbridge left beside this file. */
+  removeStaleTemps(path: string): Promise<void>
   /** Runs the editor command (may hold arguments) on `file` with the terminal attached; returns its status. */
   runEditor(command: string, file: string): Promise<number>
+  /** Waits for a line on stdin (sops' "press enter"); false at end of input. */
+  waitForEnter(): Promise<boolean>
   /** Runs `sh -c cmd` and returns its stdout (SOPS_AGE_KEY_CMD). */
   runCommand(cmd: string, env: Readonly<Record<string, string>>): Promise<string>
   now(): Date
@@ -49,13 +59,19 @@ export function realIO(): CliIO {
         return null
       }
     },
-    writeFileAtomic,
+    writeFileAtomic: writeFileSafely,
+    assertWritable: async (path) => {
+      const real = await resolveLinks(path)
+      if (existsSync(real)) await access(real, constants.W_OK)
+    },
+    removeStaleTemps: async (path) => removeStaleTemps(await resolveLinks(path)),
     runEditor: (command, file) =>
       new Promise((resolve, reject) => {
         const child = spawn("sh", ["-c", `${command} "$1"`, "sh", file], { stdio: "inherit" })
         child.on("error", reject)
         child.on("exit", (code) => resolve(code ?? 1))
       }),
+    waitForEnter: () => Promise.resolve(readLineSync()),
     runCommand: (cmd, env) =>
       new Promise((resolve, reject) => {
         execFile(
@@ -78,7 +94,7 @@ export function realIO(): CliIO {
 // One IV per sealed value: drawing them from a pooled buffer avoids a syscall per value.
 let pool = new Uint8Array(0)
 let poolAt = 0
-function pooledRandomBytes(n: number): Uint8Array {
+export function pooledRandomBytes(n: number): Uint8Array {
   if (n > 4096) return new Uint8Array(randomBytes(n))
   if (poolAt + n > pool.length) {
     pool = new Uint8Array(randomBytes(64 * 1024))
@@ -97,23 +113,22 @@ async function readStdin(): Promise<Uint8Array> {
   return new Uint8Array(Buffer.concat(chunks))
 }
 
-export async function writeFileAtomic(path: string, data: Uint8Array | string, mode: number): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`)
-  const handle = await open(tmp, "wx", 0o600)
-  try {
-    await handle.writeFile(data)
-    await handle.sync()
-  } catch (err) {
-    await handle.close()
-    await rm(tmp, { force: true })
-    throw err
-  }
-  await handle.close()
-  try {
-    await chmod(tmp, mode)
-    await rename(tmp, path)
-  } catch (err) {
-    await rm(tmp, { force: true })
-    throw err
+/**
+ * Reads stdin up to a newline, synchronously: the editor gets the terminal back right after,
+ * with nothing of Node's own stdin stream left in between. False at end of input.
+ */
+function readLineSync(): boolean {
+  const buf = Buffer.alloc(1)
+  for (;;) {
+    let n: number
+    try {
+      n = readSync(0, buf, 0, 1, null)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") return false
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20)
+      continue
+    }
+    if (n === 0) return false
+    if (buf[0] === 10) return true
   }
 }

@@ -40,8 +40,14 @@ export function addIoOptions(cmd: Command): Command {
       "write output back to the same file instead of stdout (atomic: temp file + rename)",
     )
     .option("--output <file>", "save the output to this file (decrypted output is written 0600)")
-    .option("--input-type <type>", "yaml, json, dotenv, ini or binary; default from the file extension")
-    .option("--output-type <type>", "yaml, json, dotenv, ini or binary; default the input type")
+    .option(
+      "--input-type <type>",
+      "yaml, json, dotenv, ini or binary; default from the file name (stdin: binary)",
+    )
+    .option(
+      "--output-type <type>",
+      "yaml, json, dotenv, ini or binary; default from the file name (stdin: binary)",
+    )
     .option(
       "--filename-override <name>",
       "use this name for config lookup and type detection (required with stdin)",

@@ -12,6 +12,7 @@ import { controllerCommand } from "./controller-command.js"
 import { extraCommands } from "./commands/index.js"
 import { scanCommand } from "./commands/scan.js"
 import { hookCommand } from "./commands/hook.js"
+import { tidyHelp } from "./help.js"
 import type { CliIO } from "./io.js"
 import { addDecryptOptions, addEncryptOptions, addIoOptions, type SealFlags } from "./options.js"
 
@@ -38,7 +39,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void = () => 
     .option("--add-age <recipients>", "with -r: age recipients to add")
     .option("--rm-age <recipients>", "with -r: age recipients to remove")
     .option("--set <index-and-value>", `set one value in place (legacy sops form), e.g. --set '["a"] "v"'`)
-    .argument("[file]", "the file; - or /dev/stdin for standard input")
+    .argument("[file]", "the file; - for standard input")
   addIoOptions(addDecryptOptions(addEncryptOptions(legacy)))
   legacy.action(
     async (
@@ -123,5 +124,6 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void = () => 
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.writeOut(s), writeErr: (s) => io.writeErr(s) })
     program.addCommand(cmd)
   }
+  tidyHelp(program)
   return program
 }

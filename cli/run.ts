@@ -1,3 +1,4 @@
+import { resolve } from "node:path"
 import { CommanderError } from "commander"
 import { BridgeError, ChildExitError, ErrorCode, safeMessage } from "../src/index.js"
 import { exitCodeFor } from "./exit-codes.js"
@@ -11,6 +12,22 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   // scan follows the CI convention (gitleaks, TruffleHog): 1 means findings, so every error is 2.
   const scanning = argv[0] === "scan"
   try {
+    const commands = program.commands.map((c) => c.name())
+    const first = argv[0]
+    if (first !== undefined && !first.startsWith("-") && !commands.includes(first)) {
+      if (first === "help") {
+        // sops prints help for `sops help` and `sops help <command>`.
+        const sub = argv[1]
+        argv = sub !== undefined && commands.includes(sub) ? [sub, "--help"] : ["--help"]
+      } else if (!io.exists(resolve(io.cwd, first))) {
+        const near = closest(first, commands)
+        if (near !== null) {
+          throw new BridgeError(ErrorCode.Usage, `unknown command ${JSON.stringify(first)}`, {
+            hint: `did you mean ${near}? (sealbridge help lists the commands)`,
+          })
+        }
+      }
+    }
     await program.parseAsync([...argv], { from: "user" })
     return status
   } catch (err) {
@@ -22,6 +39,39 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     const code = report(err, io, debug)
     return scanning ? 2 : code
   }
+}
+
+/** The command within edit distance 2 of `word` (or that it abbreviates), else null. */
+function closest(word: string, commands: readonly string[]): string | null {
+  let best: string | null = null
+  let bestDist = 3
+  for (const c of commands) {
+    const d = c.startsWith(word) && word.length >= 3 ? 1 : distance(word, c)
+    if (d < bestDist) {
+      best = c
+      bestDist = d
+    }
+  }
+  return best
+}
+
+/** Damerau-Levenshtein (optimal string alignment): a swapped pair of letters counts once. */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  )
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = d[i] ?? []
+      const prev = d[i - 1] ?? []
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let v = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, (d[i - 2]?.[j - 2] ?? 0) + 1)
+      row[j] = v
+    }
+  }
+  return d[a.length]?.[b.length] ?? Infinity
 }
 
 function report(err: unknown, io: CliIO, debug: boolean): number {

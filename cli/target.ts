@@ -13,7 +13,9 @@ export interface Target {
   readonly outputFormat: FormatName
 }
 
-const STDIN_NAMES = new Set(["-", "/dev/stdin"])
+// `-` is sealbridge's alias for stdin; sops takes `/dev/stdin` as a file name (type from its
+// extension, so binary), and so does sealbridge.
+const STDIN_NAMES = new Set(["-"])
 
 export async function loadTarget(
   file: string | undefined,
@@ -31,21 +33,51 @@ export async function loadTarget(
     throw new BridgeError(ErrorCode.Conflict, "--in-place cannot be used with stdin")
   }
   const name = flags.filenameOverride ?? (fromStdin ? "-" : file)
-  const knownName = flags.filenameOverride !== undefined || !fromStdin
-  const inputFormat =
-    flags.inputType !== undefined
-      ? parseFormatName(flags.inputType)
-      : knownName
-        ? formatForPath(name)
-        : "yaml"
-  const outputFormat =
-    flags.outputType !== undefined
-      ? parseFormatName(flags.outputType)
-      : knownName
-        ? formatForPath(name)
-        : inputFormat
+  // sops' rule: the types come from --input-type/--output-type, else from the file name
+  // (--filename-override wins); stdin without a name is binary both ways, so a sealed JSON piped
+  // in is not silently printed as YAML.
+  const byName = fromStdin && flags.filenameOverride === undefined ? "binary" : formatForPath(name)
+  const inputFormat = flags.inputType !== undefined ? parseFormatName(flags.inputType) : byName
+  const outputFormat = flags.outputType !== undefined ? parseFormatName(flags.outputType) : byName
+  if (!fromStdin && flags.inPlace === true) await assertInPlaceWritable(file, io)
   const input = fromStdin ? await io.readStdin() : await readExisting(file, io)
   return { path: fromStdin ? null : file, name, input, inputFormat, outputFormat }
+}
+
+/** sops refuses a file it may not write (exit 3); sealbridge says so before any key is used. */
+export async function assertInPlaceWritable(file: string, io: CliIO): Promise<void> {
+  if (!io.exists(file)) return
+  try {
+    await io.assertWritable(file)
+  } catch (err) {
+    throw writeError(file, err, "could not open in-place file for writing")
+  }
+}
+
+/** A write failure as WRITE_OUTPUT (exit 3), naming the file and the system's reason. */
+export function writeError(file: string, err: unknown, what = "cannot write output"): BridgeError {
+  const code = (err as NodeJS.ErrnoException | null)?.code
+  const reason = code === undefined ? "" : ` (${FS_REASONS[code] ?? code})`
+  return new BridgeError(ErrorCode.WriteOutput, `${file}: ${what}${reason}`, {
+    cause: err,
+    hint:
+      code === "EACCES" || code === "EPERM"
+        ? "the file or its directory is not writable for you: check its mode and owner, or write elsewhere with --output"
+        : code === "ENOSPC"
+          ? "free some space; the original file was left as it was"
+          : "check the directory exists and is writable",
+  })
+}
+
+const FS_REASONS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENOSPC: "no space left on device",
+  EROFS: "read-only file system",
+  ENOENT: "no such file or directory",
+  EISDIR: "is a directory",
+  ELOOP: "too many levels of symbolic links",
+  EDQUOT: "disk quota exceeded",
 }
 
 async function readExisting(file: string, io: CliIO): Promise<Uint8Array> {
@@ -55,7 +87,9 @@ async function readExisting(file: string, io: CliIO): Promise<Uint8Array> {
     })
   }
   try {
-    return await io.readFile(file)
+    const input = await io.readFile(file)
+    await io.removeStaleTemps(file).catch(() => undefined)
+    return input
   } catch (err) {
     throw new BridgeError(ErrorCode.ReadInput, `${file}: cannot read file`, {
       cause: err,
@@ -86,9 +120,6 @@ export async function writeResult(
   try {
     await io.writeFileAtomic(dest, data, mode)
   } catch (err) {
-    throw new BridgeError(ErrorCode.WriteOutput, `${dest}: cannot write output`, {
-      cause: err,
-      hint: "check the directory exists and is writable",
-    })
+    throw writeError(dest, err)
   }
 }

@@ -37,6 +37,9 @@ export const ErrorCode = {
   // commands (exec-env/exec-file, publish, updatekeys, groups)
   ChildExit: "CHILD_EXIT",
   Publish: "PUBLISH",
+  // hardening (issue 8): sops tells these apart by exit code
+  /** A sealed file (or its metadata) cannot be loaded: sops exits 1, not 2 as for plain input. */
+  SealedFormat: "SEALED_FORMAT",
   Emit: "EMIT",
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]

@@ -113,3 +113,15 @@ export { GITOPS_RULES } from "./scan/gitops/rules.js"
 export { openDocument, type OpenRequest } from "./ops/open-document.js"
 export { envFromBranch } from "./ops/exec-env.js"
 export { EDIT_EXAMPLES } from "./ops/edit-example.js"
+
+// hardening (issue 8): temp file names shared by the CLI, the scanner and hooks
+export {
+  TEMP_INFIX,
+  EDIT_DIR_PREFIX,
+  TEMP_GITIGNORE_PATTERNS,
+  tempFileName,
+  editDirName,
+  parseTempFileName,
+  parseEditDirName,
+  isSealbridgeTempName,
+} from "./util/temp-name.js"

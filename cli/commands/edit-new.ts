@@ -1,14 +1,17 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
+import { randomBytes } from "node:crypto"
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
 import {
   BridgeError,
   EDIT_EXAMPLES,
+  editDirName,
   encryptDocument,
   ErrorCode,
   formatForPath,
   parseFormatName,
 } from "../../src/index.js"
+import { track, whileEditorRuns } from "../cleanup.js"
 import { resolveCreationRule } from "../creation.js"
 import type { CliIO } from "../io.js"
 import { backendsFor } from "../key-backends.js"
@@ -27,17 +30,21 @@ export async function runEditNew(file: string, flags: SealFlags, io: CliIO, edit
   const creation = await resolveCreationRule(flags, io, file)
   const keyGroups = backendsFor(creation.keyGroups, io, flags)
   const example = new TextEncoder().encode(EDIT_EXAMPLES[format])
-  const dir = await mkdtemp(join(tmpdir(), "sealbridge-edit-"))
+  // Named and tracked as in edit.ts: removed on signals, and by the next edit after a SIGKILL.
+  const dir = join(tmpdir(), editDirName(process.pid, randomBytes(6).toString("hex")))
+  const untrack = track(dir)
   let edited: Uint8Array
   try {
+    await mkdir(dir, { mode: 0o700 })
     const tmp = join(dir, basename(file))
     await writeFile(tmp, example, { mode: 0o600 })
-    const status = await io.runEditor(editor, tmp)
+    const status = await whileEditorRuns(() => io.runEditor(editor, tmp))
     if (status !== 0)
       throw new BridgeError(ErrorCode.Usage, `editor ${editor} exited with status ${status}; no file written`)
     edited = new Uint8Array(await readFile(tmp))
   } finally {
     await rm(dir, { recursive: true, force: true })
+    untrack()
   }
   if (Buffer.from(edited).equals(Buffer.from(example))) {
     throw new BridgeError(ErrorCode.NotModified, `${file}: file has not changed, exiting`)

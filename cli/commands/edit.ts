@@ -1,17 +1,34 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
+import { randomBytes } from "node:crypto"
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { basename, join } from "node:path"
-import { BridgeError, ErrorCode, formats, resealDocument, type Branch } from "../../src/index.js"
+import {
+  BridgeError,
+  editDirName,
+  ErrorCode,
+  formats,
+  parseEditDirName,
+  resealDocument,
+  type Branch,
+  type Format,
+} from "../../src/index.js"
+import { track, whileEditorRuns } from "../cleanup.js"
 import type { CliIO } from "../io.js"
 import { openersFor } from "../key-backends.js"
 import type { SealFlags } from "../options.js"
-import { loadTarget } from "../target.js"
 import { runEditNew } from "./edit-new.js"
+import { isAlive } from "../safe-write.js"
+import { assertInPlaceWritable, loadTarget, writeError } from "../target.js"
+
+const PRESS_ENTER = "Press enter to return to the editor, or Ctrl+C to exit."
 
 /**
- * `edit FILE`: the plaintext goes to a 0600 file in a private temp directory, the editor runs,
- * and the result is sealed again with the same data key (unchanged values keep their
- * ciphertext). The plaintext file is removed whatever happens. Unchanged → exit 200, as sops.
+ * `edit FILE`: the plaintext goes to a 0600 file in a private 0700 directory
+ * (`sealbridge-edit-<pid>-<hex>` in the temp dir), the editor runs, and the result is sealed again
+ * with the same data key (unchanged values keep their ciphertext). As sops: unchanged → exit 200;
+ * an edit that does not parse reopens the editor after Enter, so no work is lost. The directory is
+ * removed on every exit path and on SIGINT/SIGTERM/SIGHUP; one left by a killed run is removed by
+ * the next `edit`.
  */
 export async function runEdit(file: string, flags: SealFlags, io: CliIO): Promise<void> {
   if (!io.exists(file) && file !== "-" && file !== "/dev/stdin") {
@@ -19,38 +36,27 @@ export async function runEdit(file: string, flags: SealFlags, io: CliIO): Promis
   }
   const target = await loadTarget(file, { ...flags, inPlace: false }, io, false)
   if (target.path === null) throw new BridgeError(ErrorCode.Conflict, "edit needs a file, not stdin")
+  await assertInPlaceWritable(target.path, io)
   const format = formats[target.inputFormat]
   const editor = editorCommand(io)
+  await removeStaleEditDirs()
   let unchanged = false
   const out = await resealDocument(
     { input: target.input, source: target.name, format: target.inputFormat, openers: openersFor(io) },
     async (branches) => {
-      const dir = await mkdtemp(join(tmpdir(), "sealbridge-edit-"))
-      const tmp = join(dir, basename(target.name))
+      const dir = join(tmpdir(), editDirName(process.pid, randomBytes(6).toString("hex")))
+      const untrack = track(dir)
       try {
+        await mkdir(dir, { mode: 0o700 })
+        const tmp = join(dir, basename(target.name))
         const before = format.emit(branches)
-        await writeFile(tmp, before, { mode: 0o600 })
-        const status = await io.runEditor(editor, tmp)
-        if (status !== 0)
-          throw new BridgeError(
-            ErrorCode.Usage,
-            `editor ${editor} exited with status ${status}; file left unchanged`,
-          )
-        const after = new Uint8Array(await readFile(tmp))
-        if (Buffer.from(after).equals(Buffer.from(before))) {
-          unchanged = true
-          return null
-        }
-        const edited: Branch[] = format.parse(after, target.name)
-        if (format.hasMetadata(edited)) {
-          throw new BridgeError(
-            ErrorCode.AlreadySealed,
-            `${target.name}: the edited file has a top-level sops entry; rename it`,
-          )
-        }
+        await writeFile(tmp, before, { mode: 0o600, flag: "wx" })
+        const edited = await editUntilValid(io, editor, tmp, before, format, target.name)
+        if (edited === null) unchanged = true
         return edited
       } finally {
         await rm(dir, { recursive: true, force: true })
+        untrack()
       }
     },
     { now: () => io.now(), randomBytes: (n) => io.randomBytes(n) },
@@ -59,7 +65,62 @@ export async function runEdit(file: string, flags: SealFlags, io: CliIO): Promis
     throw new BridgeError(ErrorCode.NotModified, `${target.name}: file has not changed, exiting`)
   }
   const mode = (await io.modeOf(target.path)) ?? 0o600
-  await io.writeFileAtomic(target.path, out, mode)
+  try {
+    await io.writeFileAtomic(target.path, out, mode)
+  } catch (err) {
+    throw writeError(target.path, err)
+  }
+}
+
+/** Runs the editor until its result parses (sops' runEditorUntilOk); null when unchanged. */
+async function editUntilValid(
+  io: CliIO,
+  editor: string,
+  tmp: string,
+  before: Uint8Array,
+  format: Format,
+  name: string,
+): Promise<Branch[] | null> {
+  for (;;) {
+    const status = await whileEditorRuns(() => io.runEditor(editor, tmp))
+    if (status !== 0) {
+      // sops: "Could not run editor" with exit 201 for any editor failure.
+      throw new BridgeError(ErrorCode.NoEditor, `could not run editor: it exited with status ${status}`, {
+        hint: "the file was left unchanged; check SOPS_EDITOR/EDITOR",
+      })
+    }
+    const after = new Uint8Array(await readFile(tmp))
+    if (Buffer.from(after).equals(Buffer.from(before))) return null
+    let problem: BridgeError
+    try {
+      const edited = format.parse(after, name)
+      if (!format.hasMetadata(edited)) return edited
+      problem = new BridgeError(
+        ErrorCode.AlreadySealed,
+        `${name}: the edited file has a top-level sops entry; rename it`,
+      )
+    } catch (err) {
+      if (!(err instanceof BridgeError)) throw err
+      problem = err
+    }
+    io.writeErr(`sealbridge: ${problem.message}\n${PRESS_ENTER}\n`)
+    if (!(await io.waitForEnter())) throw problem
+  }
+}
+
+/** Removes `edit` directories of sealbridge runs that were killed (their pid is gone). */
+async function removeStaleEditDirs(): Promise<void> {
+  let names: string[]
+  try {
+    names = await readdir(tmpdir())
+  } catch {
+    return
+  }
+  for (const name of names) {
+    const pid = parseEditDirName(name)
+    if (pid === null || isAlive(pid)) continue
+    await rm(join(tmpdir(), name), { recursive: true, force: true }).catch(() => undefined)
+  }
 }
 
 function editorCommand(io: CliIO): string {
@@ -69,5 +130,7 @@ function editorCommand(io: CliIO): string {
     if ((io.env["PATH"] ?? "").split(":").some((d) => d !== "" && io.exists(join(d, candidate))))
       return candidate
   }
-  throw new BridgeError(ErrorCode.NoEditor, "no editor found: set SOPS_EDITOR or EDITOR")
+  throw new BridgeError(ErrorCode.NoEditor, "no editor found: set SOPS_EDITOR or EDITOR", {
+    hint: "e.g. SOPS_EDITOR=nano sealbridge edit secrets.yaml",
+  })
 }

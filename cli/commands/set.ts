@@ -17,6 +17,7 @@ import {
 import type { CliIO } from "../io.js"
 import { openersFor } from "../key-backends.js"
 import type { SealFlags } from "../options.js"
+import { assertInPlaceWritable, writeError } from "../target.js"
 import { execDecryptionOrder, loadExecTarget } from "./exec-shared.js"
 
 export interface SetFlags {
@@ -103,6 +104,7 @@ async function rewrite(
 ): Promise<void> {
   const target = await loadExecTarget(file, flags, io)
   if (target.path === null) throw new BridgeError(ErrorCode.Conflict, "set/unset need a file, not stdin")
+  await assertInPlaceWritable(target.path, io)
   const order = execDecryptionOrder(flags, io)
   const outputFormat: FormatName = target.outputFormat
   const out = await resealDocument(
@@ -123,7 +125,7 @@ async function rewrite(
   try {
     await io.writeFileAtomic(target.path, out, mode)
   } catch (err) {
-    throw new BridgeError(ErrorCode.WriteOutput, `${target.path}: cannot write output`, { cause: err })
+    throw writeError(target.path, err)
   }
 }
 

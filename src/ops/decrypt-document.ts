@@ -3,6 +3,7 @@ import type { EmitOptions, FormatName } from "../formats/format.js"
 import { formats } from "../formats/registry.js"
 import type { BackendKind, CallOptions, KeyOpener } from "../keys/backend.js"
 import { metadataFromTree } from "../seal/metadata.js"
+import { asSealedFormat, loadSealed } from "./load-sealed.js"
 import { unsealTree } from "../seal/unseal.js"
 import { emitExtracted } from "./emit-extracted.js"
 import { extractNode, type ExtractStep } from "./extract.js"
@@ -25,13 +26,12 @@ export interface DecryptRequest {
  * @throws BridgeError NOT_SEALED | FORMAT | NO_KEY | MAC_MISMATCH | DECRYPT | EXTRACT_*
  */
 export async function decryptDocument(req: DecryptRequest): Promise<Uint8Array> {
-  const sealed = formats[req.inputFormat].parseSealed(req.input, req.source)
-  if (sealed.metadata === null) {
-    throw new BridgeError(ErrorCode.NotSealed, `${req.source}: sops metadata not found`, {
-      hint: "the file is not sealed (or not in the format its extension says: try --input-type)",
-    })
-  }
-  const metadata = metadataFromTree(sealed.metadata, req.source)
+  const { sealed, metadata } = loadSealed(
+    formats[req.inputFormat],
+    req.input,
+    req.source,
+    "the file is not sealed (or not in the format its extension says: try --input-type)",
+  )
   const opened = await unsealTree(sealed.branches, metadata, req.openers, {
     ignoreMac: req.ignoreMac,
     source: req.source,
@@ -65,13 +65,15 @@ function dumping(emit: () => Uint8Array): Uint8Array {
 
 /** `filestatus`: sealed iff metadata with a non-empty version and mac is present (as sops). */
 export function fileStatus(input: Uint8Array, source: string, format: FormatName): { encrypted: boolean } {
+  const sealed = asSealedFormat(() => formats[format].parseSealed(input, source))
+  if (sealed.metadata === null) return { encrypted: false }
   try {
-    const sealed = formats[format].parseSealed(input, source)
-    if (sealed.metadata === null) return { encrypted: false }
     const meta = metadataFromTree(sealed.metadata, source)
     return { encrypted: meta.version !== "" && meta.mac !== "" }
   } catch (err) {
     if (err instanceof BridgeError && err.code !== ErrorCode.Format) return { encrypted: false }
-    throw err
+    return asSealedFormat(() => {
+      throw err
+    })
   }
 }

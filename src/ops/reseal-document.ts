@@ -1,8 +1,8 @@
-import { BridgeError, ErrorCode } from "../errors.js"
 import type { EmitOptions, FormatName } from "../formats/format.js"
 import { formats } from "../formats/registry.js"
 import type { BackendKind, CallOptions, KeyOpener } from "../keys/backend.js"
-import { metadataFromTree, metadataToTree } from "../seal/metadata.js"
+import { metadataToTree } from "../seal/metadata.js"
+import { loadSealed } from "./load-sealed.js"
 import { sealTree, type SealDeps } from "../seal/seal.js"
 import { unsealTree } from "../seal/unseal.js"
 import type { Branch } from "../tree/node.js"
@@ -33,13 +33,12 @@ export async function resealDocument(
   deps: SealDeps,
 ): Promise<Uint8Array | null> {
   const format = formats[req.format]
-  const sealed = format.parseSealed(req.input, req.source)
-  if (sealed.metadata === null) {
-    throw new BridgeError(ErrorCode.NotSealed, `${req.source}: sops metadata not found`, {
-      hint: "set/unset/edit work on sealed files; seal it first with sealbridge encrypt",
-    })
-  }
-  const metadata = metadataFromTree(sealed.metadata, req.source)
+  const { sealed, metadata } = loadSealed(
+    format,
+    req.input,
+    req.source,
+    "set/unset/edit work on sealed files; seal it first with sealbridge encrypt",
+  )
   const opened = await unsealTree(sealed.branches, metadata, req.openers, {
     source: req.source,
     ...req.call,

@@ -8,7 +8,8 @@ import {
   type KeyOpener,
   type WrappedKey,
 } from "../keys/backend.js"
-import { metadataFromTree, metadataToTree } from "../seal/metadata.js"
+import { metadataToTree } from "../seal/metadata.js"
+import { loadSealed } from "./load-sealed.js"
 import { sealTree, type SealDeps } from "../seal/seal.js"
 import { unsealTree } from "../seal/unseal.js"
 
@@ -34,10 +35,12 @@ export interface RotateRequest {
  */
 export async function rotateDocument(req: RotateRequest, deps: SealDeps): Promise<Uint8Array> {
   const format = formats[req.format]
-  const sealed = format.parseSealed(req.input, req.source)
-  if (sealed.metadata === null)
-    throw new BridgeError(ErrorCode.NotSealed, `${req.source}: sops metadata not found`)
-  const metadata = metadataFromTree(sealed.metadata, req.source)
+  const { sealed, metadata } = loadSealed(
+    format,
+    req.input,
+    req.source,
+    "rotate works on sealed files; seal it first with sealbridge encrypt",
+  )
   const opened = await unsealTree(sealed.branches, metadata, req.openers, { source: req.source, ...req.call })
   opened.dataKey.fill(0)
   const drop = new Set(req.remove)

@@ -30,6 +30,8 @@ export async function runCli(
     homeDir: opts.home ?? join(tmpdir(), "sealbridge-no-home"),
     writeOut: (d) => void out.push(typeof d === "string" ? enc.encode(d) : d),
     writeErr: (d) => void (err += d),
+    // In-process runs have no terminal: "press enter" sees end of input.
+    waitForEnter: () => Promise.resolve(false),
     readStdin: () =>
       Promise.resolve(
         typeof opts.stdin === "string" ? enc.encode(opts.stdin) : (opts.stdin ?? new Uint8Array()),
