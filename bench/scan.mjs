@@ -192,7 +192,19 @@ console.log(
 )
 
 const rows = []
-const sTree = sealbridge(["--format", "json", "--output", join(work, "tree-sealbridge.json"), tree], work)
+// No size limit for either tool: gitleaks has none by default, sealbridge skips > 5 MiB unless told.
+const sTree = sealbridge(
+  [
+    "--format",
+    "json",
+    "--max-file-size",
+    String(1 << 30),
+    "--output",
+    join(work, "tree-sealbridge.json"),
+    tree,
+  ],
+  work,
+)
 rows.push(["tree", "sealbridge", sTree, treeBytes])
 const gTree = gl(
   ["dir", tree, "--report-format", "json", "--report-path", join(work, "tree-gitleaks.json")],
