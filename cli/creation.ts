@@ -64,7 +64,7 @@ export async function resolveCreationRule(
   if (!Number.isInteger(threshold) || threshold < 0) {
     throw new BridgeError(ErrorCode.Usage, "--shamir-secret-sharing-threshold: must be a whole number")
   }
-  const context = parseContext(flags.encryptionContext)
+  const context = encryptionContext(flags.encryptionContext)
   // sops applies --encryption-context to the config's kms keys too (those that carry none).
   const keyGroups =
     flagKeys.length > 0
@@ -94,7 +94,7 @@ export async function resolveCreationRule(
 
 function keysFromFlags(flags: SealFlags, io: CliIO): KeySpec[] {
   const pick = (flag: string | undefined, env: string): string => flag ?? io.env[env] ?? ""
-  const context = parseContext(flags.encryptionContext)
+  const context = encryptionContext(flags.encryptionContext)
   const keys: KeySpec[] = []
   for (const r of splitKeyList(pick(flags.age, "SOPS_AGE_RECIPIENTS")))
     keys.push({ kind: "age", recipient: r })
@@ -109,7 +109,7 @@ function keysFromFlags(flags: SealFlags, io: CliIO): KeySpec[] {
   return keys
 }
 
-function parseContext(value: string | undefined): Record<string, string> | undefined {
+export function encryptionContext(value: string | undefined): Record<string, string> | undefined {
   if (value === undefined || value === "") return undefined
   const out = parseEncryptionContext(value)
   if (out === null) {

@@ -1,6 +1,13 @@
 import { spawn } from "node:child_process"
 import { hostname } from "node:os"
-import type { KeyDeps, RunOptions, RunResult } from "../src/index.js"
+import {
+  BridgeError,
+  ErrorCode,
+  type CallOptions,
+  type KeyDeps,
+  type RunOptions,
+  type RunResult,
+} from "../src/index.js"
 import type { CliIO } from "./io.js"
 import { userConfigDir } from "./user-config-dir.js"
 
@@ -39,4 +46,23 @@ function run(io: CliIO, file: string, args: readonly string[], opts: RunOptions 
     child.stdin.on("error", () => undefined) // a child that exits early closes its stdin
     child.stdin.end(opts.stdin === undefined ? undefined : Buffer.from(opts.stdin))
   })
+}
+
+/**
+ * Per-key call options: `--key-timeout` / `SEALBRIDGE_KEY_TIMEOUT` bound each master key's call
+ * (Go-style duration: 30s, 500ms, 2m; a bare number is seconds).
+ * @throws BridgeError USAGE for a malformed duration
+ */
+export function callOptions(io: CliIO, flags: { keyTimeout?: string }): CallOptions {
+  const raw = flags.keyTimeout ?? io.env["SEALBRIDGE_KEY_TIMEOUT"]
+  if (raw === undefined || raw === "") return {}
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(raw.trim())
+  if (m === null)
+    throw new BridgeError(ErrorCode.Usage, `--key-timeout: ${JSON.stringify(raw)} is not a duration`, {
+      hint: "e.g. --key-timeout 30s, 500ms or 2m",
+    })
+  const n = Number(m[1])
+  const unit = m[2] ?? "s"
+  const ms = unit === "ms" ? n : unit === "m" ? n * 60_000 : n * 1000
+  return ms > 0 ? { timeoutMs: ms } : {}
 }

@@ -31,6 +31,7 @@ export interface SealFlags {
   ignoreMac?: boolean
   decryptionOrder?: string
   debug?: boolean
+  keyTimeout?: string
 }
 
 export function addIoOptions(cmd: Command): Command {
@@ -55,6 +56,10 @@ export function addIoOptions(cmd: Command): Command {
     .option("--config <file>", "path to .sops.yaml; disables the upward search")
     .option("--indent <n>", "indent width for YAML or JSON output")
     .option("--debug", "print the cause chain of errors")
+    .option(
+      "--key-timeout <duration>",
+      "bound each master key's call, e.g. 30s or 500ms (env SEALBRIDGE_KEY_TIMEOUT)",
+    )
 }
 
 export function addEncryptOptions(cmd: Command): Command {

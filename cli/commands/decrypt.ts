@@ -7,6 +7,7 @@ import {
 } from "../../src/index.js"
 import type { CliIO } from "../io.js"
 import { openersFor } from "../key-backends.js"
+import { callOptions } from "../key-deps.js"
 import type { SealFlags } from "../options.js"
 import { loadTarget, writeResult } from "../target.js"
 import { emitOptions } from "./emit-options.js"
@@ -27,6 +28,7 @@ export async function runDecrypt(file: string | undefined, flags: SealFlags, io:
     ...(order === undefined ? {} : { decryptionOrder: order }),
     ...(extract === undefined ? {} : { extract }),
     emit: emitOptions(flags),
+    call: callOptions(io, flags),
   })
   await writeResult(target, flags, plain, io, true)
 }

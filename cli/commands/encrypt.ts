@@ -2,6 +2,7 @@ import { encryptDocument } from "../../src/index.js"
 import { resolveCreationRule } from "../creation.js"
 import type { CliIO } from "../io.js"
 import { backendsFor } from "../key-backends.js"
+import { callOptions } from "../key-deps.js"
 import type { SealFlags } from "../options.js"
 import { emitOptions } from "./emit-options.js"
 import { loadTarget, writeResult } from "../target.js"
@@ -20,6 +21,7 @@ export async function runEncrypt(file: string | undefined, flags: SealFlags, io:
       rule: creation.rule,
       macOnlyEncrypted: creation.macOnlyEncrypted,
       emit: emitOptions(flags, creation.stores, target.outputFormat),
+      call: callOptions(io, flags),
     },
     { now: () => io.now(), randomBytes: (n) => io.randomBytes(n) },
   )
