@@ -125,3 +125,14 @@ export {
   parseEditDirName,
   isSealbridgeTempName,
 } from "./util/temp-name.js"
+
+export {
+  formatPlan,
+  planKeys,
+  readSealed,
+  rewrapDocument,
+  specPrintId,
+  type GroupDiff,
+  type KeysPlan,
+  type RewrapRequest,
+} from "./ops/update-keys.js"

@@ -2,8 +2,9 @@ import type { Command } from "commander"
 import type { CliIO } from "../io.js"
 import { execEnvCommand } from "./exec-env.js"
 import { execFileCommand } from "./exec-file.js"
+import { updateKeysCommand } from "./updatekeys.js"
 
 /** The rest of sops' command set, one file each; program.ts adds them after its own. */
 export function extraCommands(io: CliIO): Command[] {
-  return [execEnvCommand(io), execFileCommand(io)]
+  return [execEnvCommand(io), execFileCommand(io), updateKeysCommand(io)]
 }
