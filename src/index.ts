@@ -136,3 +136,4 @@ export {
   type KeysPlan,
   type RewrapRequest,
 } from "./ops/update-keys.js"
+export { GIT_DRIVER, withAttributesBlock, withoutAttributesBlock } from "./ops/git-attributes.js"

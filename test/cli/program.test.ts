@@ -7,7 +7,19 @@ describe("program", () => {
   it("should print help with the sops commands and exit 0", async () => {
     const res = await runCli(["--help"])
     expect(res.code).toBe(0)
-    for (const cmd of ["encrypt", "decrypt", "edit", "set", "unset", "filestatus", "keygen"])
+    for (const cmd of [
+      "encrypt",
+      "decrypt",
+      "edit",
+      "set",
+      "unset",
+      "filestatus",
+      "keygen",
+      "exec-env",
+      "exec-file",
+      "updatekeys",
+      "git",
+    ])
       expect(res.stdout).toContain(cmd)
   })
 
