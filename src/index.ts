@@ -74,6 +74,13 @@ export { findMatcher, type FindMatcher } from "./providers/find-match.js"
 export { ProviderError, isThrottled } from "./providers/provider-error.js"
 export { renderTemplate, templateFunctions } from "./template/render.js"
 export type { Limits as TemplateLimits } from "./template/exec.js"
+export {
+  SharedFetcher,
+  type SharedFetcherOptions,
+  type FetchStats,
+} from "./providers/fetch/shared-fetcher.js"
+export { StoreRateLimiter, DEFAULT_RATE_LIMIT, type RateLimitOptions } from "./providers/fetch/rate-limit.js"
+export type { Clock as FetchClock } from "./providers/fetch/clock.js"
 
 // scan: detection engine (scanText, detectors, binary sniffing)
 export * from "./scan/finding.js"
