@@ -13,14 +13,15 @@ export function measure(cmd, args, { env = {}, runs = 5, timeoutMs = 600_000, st
   let planned = runs
   for (let i = -1; i < planned; i++) {
     const start = process.hrtime.bigint()
-    const r = spawnSync("/usr/bin/time", ["-f", "%U %S %M", cmd, ...args], {
+    // timeout(1) inside GNU time: killing time itself would leave the measured process running.
+    const limit = ["timeout", "-s", "KILL", String(Math.ceil(timeoutMs / 1000))]
+    const r = spawnSync("/usr/bin/time", ["-f", "%U %S %M", ...limit, cmd, ...args], {
       env: { ...process.env, ...env },
       maxBuffer: 1 << 30,
-      timeout: timeoutMs,
       stdio: ["ignore", stdout, "pipe"],
     })
     const ms = Number(process.hrtime.bigint() - start) / 1e6
-    if (r.error?.code === "ETIMEDOUT" || r.signal === "SIGTERM") return { timedOut: true, ms: timeoutMs }
+    if (r.status === 137) return { timedOut: true, ms: timeoutMs }
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr.toString().slice(-500)}`)
     if (i < 0 && ms < 20_000) continue
     const lines = r.stderr.toString().trim().split("\n")
