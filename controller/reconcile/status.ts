@@ -35,7 +35,8 @@ export async function writeStatus(
     deps.now(),
   )
   const next: ResourceStatus = { ...before, ...extra, conditions, observedGeneration: generation }
-  if (JSON.stringify(next) === JSON.stringify(before)) return
+  // Key order differs between what the API server returns and what is built here.
+  if (canonical(next) === canonical(before)) return
   const { namespace, name, uid } = obj.metadata
   await deps.kube.patchStatus(kind, namespace, name, next)
   const after = readyCondition(conditions)
@@ -83,4 +84,15 @@ export function classify(err: unknown): Outcome & { readonly retry: boolean } {
 
 export function failed(retry: boolean): ReconcileResult {
   return retry ? { retry: true } : {}
+}
+
+/** JSON with object keys sorted, for order-insensitive comparison. */
+export function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, val: unknown) =>
+    val !== null && typeof val === "object" && !Array.isArray(val)
+      ? Object.fromEntries(
+          Object.entries(val as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : val,
+  )
 }

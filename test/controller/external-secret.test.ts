@@ -8,6 +8,7 @@ import {
 } from "../../controller/api/constants.js"
 import { reconcileExternalSecret } from "../../controller/reconcile/external-secret.js"
 import { reconcileStore } from "../../controller/reconcile/store.js"
+import type { ResourceStatus } from "../../controller/kube/port.js"
 import { harness, type Harness } from "./fakes.js"
 
 const NS = "team-a"
@@ -279,5 +280,25 @@ describe("ExternalSecret reconcile", () => {
     const h = harness()
     await withStore(h)
     expect(await run(h, "missing")).toEqual({})
+  })
+})
+
+describe("status writes", () => {
+  it("should not patch status when only the key order of the stored status differs", async () => {
+    const h = harness()
+    await withStore(h)
+    es(h, { ...dbData, refreshInterval: "0" }) // the remote secret is missing: SecretNotFound, every pass
+    await run(h)
+    expect(h.kube.ready(Kind.ExternalSecret, NS, "app")).toMatchObject({ reason: "SecretNotFound" })
+    // The API server hands back the same status with keys in another order.
+    const obj = h.kube.objects.get(`ExternalSecret/${NS}/app`)
+    if (obj?.status === undefined) throw new Error("no status")
+    const sortKeys = (o: object) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)))
+    const reordered = { ...sortKeys(obj.status), conditions: (obj.status.conditions ?? []).map(sortKeys) }
+    h.kube.objects.set(`ExternalSecret/${NS}/app`, { ...obj, status: reordered as unknown as ResourceStatus })
+    h.kube.calls.length = 0
+    h.clock.advance(1_000)
+    await run(h)
+    expect(h.kube.calls.filter((c) => c.startsWith("status"))).toEqual([])
   })
 })
