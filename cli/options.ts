@@ -1,4 +1,4 @@
-import type { Command } from "commander"
+import { Option, type Command } from "commander"
 
 /** Options shared by `encrypt`, `decrypt` and the legacy `-e`/`-d` forms, spelled as sops spells them. */
 export interface SealFlags {
@@ -63,23 +63,26 @@ export function addIoOptions(cmd: Command): Command {
 }
 
 export function addEncryptOptions(cmd: Command): Command {
-  return cmd
-    .option("-a, --age <recipients>", "comma-separated age recipients (env SOPS_AGE_RECIPIENTS)")
-    .option("-k, --kms <arns>", "comma-separated AWS KMS ARNs (env SOPS_KMS_ARN)")
-    .option("-p, --pgp <fingerprints>", "comma-separated PGP fingerprints (env SOPS_PGP_FP)")
-    .option("--hc-vault-transit <uris>", "comma-separated Vault transit key URIs (env SOPS_VAULT_URIS)")
-    .option("--gcp-kms <ids>", "comma-separated GCP KMS resource ids (env SOPS_GCP_KMS_IDS)")
-    .option("--azure-kv <urls>", "comma-separated Azure Key Vault key URLs (env SOPS_AZURE_KEYVAULT_URLS)")
-    .option("--aws-profile <profile>", "AWS profile for the KMS keys")
-    .option("--encryption-context <pairs>", "KMS encryption context k1:v1,k2:v2")
-    .option("--unencrypted-suffix <suffix>", "leave keys with this suffix in clear (default _unencrypted)")
-    .option("--encrypted-suffix <suffix>", "seal only keys with this suffix")
-    .option("--unencrypted-regex <re>", "leave keys matching this RE2 regex in clear")
-    .option("--encrypted-regex <re>", "seal only keys matching this RE2 regex")
-    .option("--unencrypted-comment-regex <re>", "leave values under a comment matching this regex in clear")
-    .option("--encrypted-comment-regex <re>", "seal only values under a comment matching this regex")
-    .option("--mac-only-encrypted", "compute the MAC over sealed values only")
-    .option("--shamir-secret-sharing-threshold <n>", "key groups needed to recover the data key")
+  return (
+    cmd
+      .option("-a, --age <recipients>", "comma-separated age recipients (env SOPS_AGE_RECIPIENTS)")
+      .option("-k, --kms <arns>", "comma-separated AWS KMS ARNs (env SOPS_KMS_ARN)")
+      .option("-p, --pgp <fingerprints>", "comma-separated PGP fingerprints (env SOPS_PGP_FP)")
+      .option("--hc-vault-transit <uris>", "comma-separated Vault transit key URIs (env SOPS_VAULT_URIS)")
+      // Accepted for sops compatibility but not usable yet (refused with a clear error), so not in --help.
+      .addOption(new Option("--gcp-kms <ids>").hideHelp())
+      .addOption(new Option("--azure-kv <urls>").hideHelp())
+      .option("--aws-profile <profile>", "AWS profile for the KMS keys")
+      .option("--encryption-context <pairs>", "KMS encryption context k1:v1,k2:v2")
+      .option("--unencrypted-suffix <suffix>", "leave keys with this suffix in clear (default _unencrypted)")
+      .option("--encrypted-suffix <suffix>", "seal only keys with this suffix")
+      .option("--unencrypted-regex <re>", "leave keys matching this RE2 regex in clear")
+      .option("--encrypted-regex <re>", "seal only keys matching this RE2 regex")
+      .option("--unencrypted-comment-regex <re>", "leave values under a comment matching this regex in clear")
+      .option("--encrypted-comment-regex <re>", "seal only values under a comment matching this regex")
+      .option("--mac-only-encrypted", "compute the MAC over sealed values only")
+      .option("--shamir-secret-sharing-threshold <n>", "key groups needed to recover the data key")
+  )
 }
 
 export function addDecryptOptions(cmd: Command): Command {
