@@ -75,6 +75,12 @@ export function installSignalHandlers(): void {
         deferred ??= sig
         return
       }
+      // A long-running command (the controller) handles this signal itself and drains gracefully:
+      // only remove plaintext temp files here and let its handler decide how the process ends.
+      if (process.listenerCount(sig) > 1) {
+        removeTrackedSync()
+        return
+      }
       die(sig)
     })
   }

@@ -40,7 +40,9 @@ export async function loadTarget(
   const inputFormat = flags.inputType !== undefined ? parseFormatName(flags.inputType) : byName
   const outputFormat = flags.outputType !== undefined ? parseFormatName(flags.outputType) : byName
   if (!fromStdin && flags.inPlace === true) await assertInPlaceWritable(file, io)
-  const input = fromStdin ? await io.readStdin() : await readExisting(file, io)
+  // `/dev/stdin` keeps sops' naming rules above but is read from fd 0: opening the path fails
+  // (ENXIO) when stdin is a socket, as it is under many process runners.
+  const input = fromStdin || file === "/dev/stdin" ? await io.readStdin() : await readExisting(file, io)
   return { path: fromStdin ? null : file, name, input, inputFormat, outputFormat }
 }
 
