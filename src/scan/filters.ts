@@ -6,7 +6,7 @@
 import { shannonEntropy } from "./entropy.js"
 
 const PLACEHOLDER_WORDS =
-  /(?:changeme|change_me|change-me|example|sample|placeholder|dummy|redacted|your[_-]?|my[_-]?pass|password|passwd|secret|fixme|todo|xxx|\*\*\*|\.\.\.|foobar|insert|replace|enter[_-]|notreal|fake|lorem|<|>)/i
+  /(?:changeme|change_me|change-me|s3cr3t|passw0rd|p@ssw0rd|hunter2|example|sample|placeholder|dummy|redacted|your[_-]?|my[_-]?pass|password|passwd|secret|fixme|todo|xxx|\*\*\*|\.\.\.|foobar|insert|replace|enter[_-]|notreal|fake|lorem|<|>)/i
 
 /** Template and indirection syntax: `${VAR}`, `$VAR`, `{{ x }}`, `%(x)s`, `#{x}`, `<x>`, `process.env.X`. */
 const TEMPLATE = /(?:\$\{|^\$[A-Za-z_]|\{\{|%\(|#\{|^<.*>$|^%[sd]$|process\.env|os\.environ|getenv|\benv\.)/
@@ -55,12 +55,22 @@ function classes(value: string): number {
 }
 
 /**
+ * Lower-case words and numbers joined by `-` `_` `/` `.` (`sb/sealbridge-hash-key`, `demo-pass-1`,
+ * `plain-token-0987654321`): names, references and dummies, not generated secrets.
+ */
+export function isWordy(value: string): boolean {
+  const parts = value.split(/[-/_.]+/).filter((p) => p.length > 0)
+  return parts.length >= 2 && parts.every((p) => /^[a-z]{2,}$/.test(p) || /^[0-9]+$/.test(p))
+}
+
+/**
  * Random enough to be a credential: a digit or a password symbol (plain words, camelCase and
  * dotted identifiers are not, however high their entropy), two or more character classes, and
  * entropy close to the maximum for its length.
  */
 export function looksRandom(value: string, minEntropy = 3.5): boolean {
   if (value.length < 8 || !/[0-9+/=~!@#$%^&*?]/.test(value) || classes(value) < 2) return false
-  if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value) || isIdentifier(value)) return false
+  if (isIdentifier(value) || isWordy(value)) return false
+  if (/^[A-Za-z_$][\w$]*(?:[?!]?\.[A-Za-z_$][\w$]*)+[?!]?$/.test(value)) return false // a?.b.c member access
   return shannonEntropy(value) >= Math.min(minEntropy, Math.log2(value.length) * 0.85)
 }

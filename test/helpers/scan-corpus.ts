@@ -407,7 +407,8 @@ function traps(
     `var token=e.token,secret=this.secret;function f(n){return n.password=n.password||"",n.apiKey=process.env.API_KEY}` +
       `const tokens=tokenize(src);let secretKey=options.secretKey;password:e.password,accessToken:t.accessToken;` +
       `if(token===tokens[0]){}var pwd=document.getElementById("pwd").value;` +
-      `const passwordRegex=/^(?=.*[A-Z])(?=.*[0-9]).{8,}$/;const tokenType="Bearer";\n`,
+      `const passwordRegex=/^(?=.*[A-Z])(?=.*[0-9]).{8,}$/;const tokenType="Bearer";\n` +
+      `const token = res.auth?.client_token\nconst cfg = { hashKeySecret: "sb/sealbridge-hash-key", password: "demo-pass-1" }\n`,
   )
   add(
     "traps/deployment.yaml",
