@@ -4,6 +4,7 @@ import { runDecrypt } from "./commands/decrypt.js"
 import { runEdit } from "./commands/edit.js"
 import { runEncrypt } from "./commands/encrypt.js"
 import { runRotate, type RotateFlags } from "./commands/rotate.js"
+import { runRotateTree, type RotateTreeFlags } from "./commands/rotate-tree.js"
 import { setCommand, unsetCommand } from "./commands/set.js"
 import { runLegacySet } from "./commands/legacy-set.js"
 import { runFileStatus } from "./commands/filestatus.js"
@@ -106,7 +107,15 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void = () => 
     .option("--rm-hc-vault-transit <uris>", "comma-separated Vault transit key URIs to remove")
     .option("--aws-profile <profile>", "AWS profile for the added KMS keys")
     .option("--encryption-context <pairs>", "KMS encryption context k1:v1,k2:v2 for the added KMS keys")
-  addIoOptions(rotate).action((file: string | undefined, flags: RotateFlags) => runRotate(file, flags, io))
+  rotate
+    .option(
+      "--recursive [dir]",
+      "rotate every sealed file a creation rule covers under DIR (default: the .sops.yaml directory)",
+    )
+    .option("--dry-run", "with --recursive: list the files and change nothing")
+  addIoOptions(rotate).action((file: string | undefined, flags: RotateTreeFlags) =>
+    flags.recursive !== undefined ? runRotateTree(flags, io) : runRotate(file, flags, io),
+  )
 
   const filestatus = new Command("filestatus")
     .description('print {"encrypted":true|false} for a file')
