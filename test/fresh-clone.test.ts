@@ -3,7 +3,7 @@ import { join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 
-// A user's clone has no ../shared beside it: everything a test, benchmark or script needs must
+// A user's clone has no shared/ folder beside it: everything a test, benchmark or script needs must
 // live in the repository (test/fixtures/). This guards the README's test command on a fresh clone.
 const repo = fileURLToPath(new URL("../", import.meta.url))
 const scanned = ["src", "cli", "controller", "test", "bench", "scripts"]
@@ -20,7 +20,7 @@ function files(dir: string): string[] {
 }
 
 describe("fresh clone", () => {
-  it("no source, test, benchmark or script reads ../shared", () => {
+  it("no source, test, benchmark or script reads the steering shared/ folder", () => {
     const offenders = scanned
       .flatMap((d) => {
         try {
