@@ -1,9 +1,8 @@
 import { BridgeError, ErrorCode } from "../errors.js"
 import type { Branch, Scalar } from "../tree/node.js"
+import { scalarText } from "../tree/scalar-text.js"
 import { formatSopsFloat } from "../util/go-float-g.js"
 import { reformatRfc3339 } from "../util/rfc3339.js"
-
-const lenient = new TextDecoder()
 
 /**
  * The environment `exec-env` gives its command, as sops builds it: every top-level key of the
@@ -34,21 +33,16 @@ export function envFromBranch(branch: Branch | undefined, source: string): Map<s
   return env
 }
 
+// Only where sops' ValToString differs from the flat formats' text (floats, timestamps, null).
 function envText(v: Scalar): string {
   switch (v.kind) {
-    case "string":
-      return v.value
-    case "bytes":
-      return lenient.decode(v.value)
-    case "int":
-      return v.value.toString()
     case "float":
       return formatSopsFloat(v.value)
-    case "bool":
-      return v.value ? "true" : "false"
     case "time":
       return reformatRfc3339(v.value) ?? v.value
     case "null":
       return "<nil>"
+    default:
+      return scalarText(v)
   }
 }
