@@ -81,6 +81,8 @@ function readMap(map: CST.BlockMap, depth: number): { kind: "map"; items: MapIte
     for (const c of comments(it.start)) items.push(comment(c))
     if (it.key === undefined && it.sep === undefined && it.value === undefined) continue // trailing comments
     if (it.key === undefined || it.key === null || it.sep === undefined) return bail()
+    // The parser groups a key indented unlike its siblings into the map; the composer rejects it.
+    if ("indent" in it.key && it.key.indent !== map.indent) bail()
     const key = readKey(it.key)
     if (seen.has(key)) bail()
     seen.add(key)
