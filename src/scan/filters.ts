@@ -60,7 +60,27 @@ function classes(value: string): number {
  */
 export function isWordy(value: string): boolean {
   const parts = value.split(/[-/_.]+/).filter((p) => p.length > 0)
-  return parts.length >= 2 && parts.every((p) => /^[a-z]{2,}$/.test(p) || /^[0-9]+$/.test(p))
+  if (parts.length >= 2 && parts.every((p) => /^[a-z]{2,}$/.test(p) || /^[0-9]+$/.test(p))) return true
+  // header and setting names (`x-aws-ec2-metadata-token`): several lower-case words, a digit at most
+  // at a word's end, words of 4+ letters on average (random lower-case runs split into short ones)
+  const letters = parts.reduce((n, p) => n + p.length, 0)
+  return parts.length >= 3 && parts.every((p) => /^[a-z]+[0-9]?$/.test(p)) && letters / parts.length >= 3.5
+}
+
+/**
+ * Source code on the right of `=`/`:` rather than a literal: only unquoted values can be code, and
+ * a literal secret in a program is quoted. Minified bundles (`a.token=this.pos`, `!!cfg.token`,
+ * `x.tokens===!0`, `opts.tokenize??!0`) are the generic tier's main noise on dependency trees.
+ */
+const CODE = /^(?:=|!!|![A-Za-z_$][\w$]*\.|(?:function|this|new|typeof|await)\b)|\bthis\.|==|\?\?|&&|\|\||=>/
+export function isCodeExpression(value: string, quote: string): boolean {
+  return quote === "" && CODE.test(value)
+}
+
+/** `?Name`/`!Name`: a marker before an identifier (`"?InterpolationInJSX"` in tokenizers). */
+export function isMarkedIdentifier(value: string): boolean {
+  const core = value.replace(/^[?!]+/, "")
+  return core !== value && isIdentifier(core)
 }
 
 /**

@@ -1,5 +1,11 @@
 import { Severity } from "../finding.js"
-import { isKnownNonSecret, isPlaceholder, looksRandom } from "../filters.js"
+import {
+  isCodeExpression,
+  isKnownNonSecret,
+  isMarkedIdentifier,
+  isPlaceholder,
+  looksRandom,
+} from "../filters.js"
 import { regexDetector } from "./kit.js"
 
 const NAMES = [
@@ -52,6 +58,7 @@ export const genericSecret = regexDetector({
     const before = text.slice(lineStart, m.index)
     if (/[?&][\w-]*$/.test(before) || /^\s*(?:\*|\/\*\*)/.test(before)) return false
     if (ISSUER_PREFIX.test(value) || isPlaceholder(value) || isKnownNonSecret(value)) return false
+    if (isCodeExpression(value, m[2] ?? "") || isMarkedIdentifier(value)) return false
     return looksRandom(value)
   },
 })
