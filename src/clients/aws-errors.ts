@@ -1,5 +1,6 @@
 import { BridgeError, ErrorCode } from "../errors.js"
 import { ProviderError } from "../providers/provider-error.js"
+import { AWS_ACCESS_DENIED } from "../util/aws-error-names.js"
 import { safeMessage } from "../util/redact.js"
 
 const THROTTLED = new Set([
@@ -10,16 +11,6 @@ const THROTTLED = new Set([
   "RequestThrottled",
   "RequestThrottledException",
   "SlowDown",
-])
-const DENIED = new Set([
-  "AccessDeniedException",
-  "AccessDenied",
-  "UnrecognizedClientException",
-  "InvalidSignatureException",
-  "InvalidClientTokenId",
-  "SignatureDoesNotMatch",
-  "IncompleteSignature",
-  "MissingAuthenticationToken",
 ])
 
 interface AwsLike {
@@ -49,7 +40,7 @@ export function mapAwsError(err: unknown, what: string): BridgeError {
     return new BridgeError(ErrorCode.NotFound, `${what}: not found`, { cause: err })
   if (THROTTLED.has(name) || status === 429)
     return new ProviderError(`${what}: throttled by AWS (${name || status})`, { cause: err, throttled: true })
-  if (DENIED.has(name) || status === 403)
+  if (AWS_ACCESS_DENIED.has(name) || status === 403)
     return new ProviderError(`${what}: access denied (${name || status})`, {
       cause: err,
       hint: "check the store's credentials and the IAM policy (secretsmanager:GetSecretValue, ListSecrets, BatchGetSecretValue)",

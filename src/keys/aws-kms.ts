@@ -4,6 +4,7 @@ import { safeMessage } from "../util/redact.js"
 import type { CallOptions, KeyBackend, KeyOpener, WrappedKey } from "./backend.js"
 import { isNetworkError } from "./classify.js"
 import type { KmsApi, KmsTarget } from "./kms-api.js"
+import { AWS_ACCESS_DENIED } from "../util/aws-error-names.js"
 
 type KmsKey = Extract<WrappedKey, { kind: "kms" }>
 
@@ -119,15 +120,9 @@ export class KmsOpener implements KeyOpener {
   }
 }
 
+// KMS adds expired credentials and unusable keys to the shared access-denied names.
 const DENIED = new Set([
-  "AccessDeniedException",
-  "AccessDenied",
-  "UnrecognizedClientException",
-  "InvalidSignatureException",
-  "InvalidClientTokenId",
-  "SignatureDoesNotMatch",
-  "IncompleteSignature",
-  "MissingAuthenticationToken",
+  ...AWS_ACCESS_DENIED,
   "ExpiredTokenException",
   "ExpiredToken",
   "KMSInvalidStateException",
