@@ -70,12 +70,34 @@ export class FormatError extends BridgeError {
   override name = "FormatError"
   readonly source: string
   readonly line: number | undefined
+  readonly column: number | undefined
 
-  constructor(source: string, line: number | undefined, message: string, opts: BridgeErrorOptions = {}) {
-    super(ErrorCode.Format, `${source}${line === undefined ? "" : `:${line}`}: ${message}`, opts)
+  constructor(
+    source: string,
+    line: number | undefined,
+    message: string,
+    opts: BridgeErrorOptions & { readonly column?: number } = {},
+  ) {
+    const at = line === undefined ? "" : `:${line}${opts.column === undefined ? "" : `:${opts.column}`}`
+    super(ErrorCode.Format, `${source}${at}: ${message}`, opts)
     this.source = source
     this.line = line
+    this.column = opts.column
   }
+}
+
+/** Line and column (1-based) of a character offset in `text`. */
+export function positionOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1
+  let start = 0
+  const end = Math.min(offset, text.length)
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++
+      start = i + 1
+    }
+  }
+  return { line, column: end - start + 1 }
 }
 
 /** Why one master key could not wrap or unwrap the data key; messages and callers branch on it. */

@@ -1,4 +1,4 @@
-import { FormatError } from "../errors.js"
+import { FormatError, positionOf } from "../errors.js"
 import type { ListItem, MapItem, Scalar, TreeNode } from "../tree/node.js"
 
 const INT64_MIN = -(2n ** 63n)
@@ -28,9 +28,8 @@ class Parser {
   }
 
   fail(message: string): never {
-    let line = 1
-    for (let k = 0; k < this.i && k < this.s.length; k++) if (this.s.charCodeAt(k) === 10) line++
-    throw new FormatError(this.source, line, `invalid json: ${message}`)
+    const { line, column } = positionOf(this.s, this.i)
+    throw new FormatError(this.source, line, `invalid json: ${message}`, { column })
   }
 
   ws(): void {
@@ -52,7 +51,8 @@ class Parser {
     if (c === "n" && this.s.startsWith("null", this.i)) return this.word(4, { kind: "null" })
     if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) return scalar(this.number())
     return this.fail(
-      c === undefined ? "unexpected end of input" : `unexpected character ${JSON.stringify(c)}`,
+      // Never the character itself: a broken plain file may be full of secrets.
+      c === undefined ? "unexpected end of input" : "unexpected character",
     )
   }
 

@@ -1,9 +1,10 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from "yaml"
-import { FormatError } from "../errors.js"
+import { FormatError, positionOf } from "../errors.js"
 import type { Branch, ListItem, MapItem, Scalar, TreeNode } from "../tree/node.js"
 import { resolvePlain } from "./yaml-scalar.js"
 
 const STR_TAG = "tag:yaml.org,2002:str"
+const MERGE_KEY = "<<"
 const BINARY_TAG = "tag:yaml.org,2002:binary"
 
 /**
@@ -18,8 +19,10 @@ export function readYaml(text: string, source: string): Branch[] {
   const branches: Branch[] = []
   for (const doc of docs) {
     const err = doc.errors[0]
-    if (err !== undefined)
-      throw new FormatError(source, err.linePos?.[0]?.line, `invalid yaml: ${firstLine(err.message)}`)
+    if (err !== undefined) {
+      const { line, column } = positionOf(text, err.pos[0])
+      throw new FormatError(source, line, `invalid yaml: ${firstLine(err.message)}`, { column })
+    }
     branches.push(readDocument(doc, source, text))
   }
   return branches
@@ -164,6 +167,9 @@ function commentOnKeyLine(keyNode: Node | null, ctx: Ctx): boolean {
 }
 
 function readKey(node: Node | null, ctx: Ctx): string {
+  // A merge key (`<<:` or `!!merge <<:`) is kept as the key "<<" with its value expanded, as sops'
+  // go-yaml store keeps it (it does not merge); the yaml package gives it as a symbol.
+  if (isScalar(node) && typeof node.value === "symbol") return MERGE_KEY
   if (isScalar(node)) {
     const v = readScalar(node, ctx)
     if (v.kind === "string") return v.value

@@ -48,7 +48,8 @@ function writeMapItems(items: readonly MapItem[], indent: number, ctx: Ctx, firs
     }
     const prefix = lead ?? pad
     lead = null
-    const key = scalarText({ kind: "string", value: item.key }, true)
+    // sops (go-yaml) writes the key "<<" with its merge tag, quoted or not in the input.
+    const key = item.key === "<<" ? "!!merge <<" : scalarText({ kind: "string", value: item.key }, true)
     const start = ctx.out.length
     writeValue(`${prefix}${key}:`, item.value, indent, ctx, false)
     if (pendingInline.length > 0 && ctx.out.length === start + 1) {

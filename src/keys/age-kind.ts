@@ -1,11 +1,12 @@
 import { KeyError, KeyFailure } from "../errors.js"
 import { AgeBackend, AgeOpener, collectAgeIdentities } from "./age.js"
+import { checkAgeRecipient } from "./age-recipient.js"
 import type { KeyDeps } from "./deps.js"
 import { lazyOpener, type KeyKind } from "./kind.js"
 
 /** age: recipients on the encrypt side, identities from sops' sources on the decrypt side. */
 export const ageKind: KeyKind<"age"> = {
-  backend: (spec) => new AgeBackend(spec.recipient),
+  backend: (spec) => new AgeBackend(checkAgeRecipient(spec.recipient)),
   rewrap: (wrapped) => new AgeBackend(wrapped.recipient),
   opener: (deps) => lazyOpener("age", () => loadAgeOpener(deps)),
 }
