@@ -1,6 +1,6 @@
 import { KubeConfig } from "@kubernetes/client-node"
 import type { Server } from "node:http"
-import { createProvider, providerRegistry, safeMessage } from "../src/index.js"
+import { createProvider, providerRegistry, renderTemplate, safeMessage } from "../src/index.js"
 import { Kind } from "./api/constants.js"
 import { serveHealth, Metrics } from "./health.js"
 import { controllerOpeners, hashKey } from "./identity.js"
@@ -14,6 +14,7 @@ import { reconcileExternalSecret } from "./reconcile/external-secret.js"
 import { reconcileSopsSecret } from "./reconcile/sops-secret.js"
 import { reconcileStore } from "./reconcile/store.js"
 import { parseWorkKey, RefIndex, workKey } from "./refs.js"
+import { templateRenderer } from "./templates.js"
 import { esoValueOps } from "./value-ops.js"
 import { watchTargets } from "./watches.js"
 
@@ -56,6 +57,7 @@ export async function runController(opts: ControllerOptions): Promise<void> {
       (store, op) => metrics.inc("sealbridge_provider_calls_total", { store, op }),
     ),
     ops: esoValueOps,
+    renderTemplate: templateRenderer((source, values) => renderTemplate(source, values)),
     hmacKey: await hashKey(kube, opts.hashKeySecret, log),
     openers: await controllerOpeners(opts.env, opts.ageKeyFile),
     now: () => new Date(),
