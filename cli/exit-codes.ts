@@ -17,6 +17,8 @@ export const exitCodeFor = {
   [ErrorCode.Internal]: 1,
   [ErrorCode.ChildExit]: 1,
   [ErrorCode.Publish]: 1,
+  [ErrorCode.DataKey]: 1,
+  [ErrorCode.GroupIndex]: 2,
   [ErrorCode.SealedFormat]: 1,
   [ErrorCode.Emit]: 4,
   [ErrorCode.Format]: 2,

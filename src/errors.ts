@@ -37,6 +37,10 @@ export const ErrorCode = {
   // commands (exec-env/exec-file, publish, updatekeys, groups)
   ChildExit: "CHILD_EXIT",
   Publish: "PUBLISH",
+  /** groups add/delete: no key opens the file (sops: "Error getting data key", exit 1, not 128). */
+  DataKey: "DATA_KEY",
+  /** groups delete: no group at that index (sops 3.13 panics: exit 2). */
+  GroupIndex: "GROUP_INDEX",
   // hardening (issue 8): sops tells these apart by exit code
   /** A sealed file (or its metadata) cannot be loaded: sops exits 1, not 2 as for plain input. */
   SealedFormat: "SEALED_FORMAT",

@@ -120,6 +120,8 @@ export { GITOPS_RULES } from "./scan/gitops/rules.js"
 export { openDocument, type OpenRequest } from "./ops/open-document.js"
 export { envFromBranch } from "./ops/exec-env.js"
 export { EDIT_EXAMPLES } from "./ops/edit-example.js"
+// groups add/delete, publish (keys2)
+export { addKeyGroup, deleteKeyGroup, type GroupsRequest } from "./ops/key-groups.js"
 
 // hardening (issue 8): temp file names shared by the CLI, the scanner and hooks
 export {
