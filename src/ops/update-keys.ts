@@ -1,6 +1,5 @@
 import type { CreationRule } from "../config/creation-rule.js"
 import type { KeySpec } from "../config/key-spec.js"
-import { BridgeError, ErrorCode } from "../errors.js"
 import type { FormatName } from "../formats/format.js"
 import { formats } from "../formats/registry.js"
 import {
@@ -10,7 +9,8 @@ import {
   type KeyOpener,
   type WrappedKey,
 } from "../keys/backend.js"
-import { metadataFromTree, metadataToTree } from "../seal/metadata.js"
+import { metadataToTree } from "../seal/metadata.js"
+import { loadSealed } from "./load-sealed.js"
 import type { SealMetadata } from "../seal/metadata-types.js"
 import { decryptDataKey } from "../seal/unwrap.js"
 import { wrapDataKey } from "../seal/wrap.js"
@@ -48,13 +48,18 @@ export function specPrintId(spec: KeySpec): string {
   }
 }
 
-/** The file's sealed form, parsed once: metadata plus what is needed to write it back. */
+/**
+ * The file's sealed form, parsed once: metadata plus what is needed to write it back. Loaded as
+ * decrypt loads it, so a broken sealed file exits 1 (SEALED_FORMAT) as with sops.
+ */
 export function readSealed(input: Uint8Array, source: string, format: FormatName) {
-  const sealed = formats[format].parseSealed(input, source)
-  if (sealed.metadata === null) {
-    throw new BridgeError(ErrorCode.NotSealed, `${source}: sops metadata not found`)
-  }
-  return { branches: sealed.branches, metadata: metadataFromTree(sealed.metadata, source) }
+  const { sealed, metadata } = loadSealed(
+    formats[format],
+    input,
+    source,
+    "the file is not sealed (or not in the format its extension says: try --input-type)",
+  )
+  return { branches: sealed.branches, metadata }
 }
 
 /**

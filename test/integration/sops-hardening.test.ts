@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process"
-import { lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -18,9 +18,13 @@ interface Res {
   out: string
   err: string
 }
-function exec(cmd: string, args: string[], opts: { env?: Record<string, string>; stdin?: string } = {}): Res {
+function exec(
+  cmd: string,
+  args: string[],
+  opts: { env?: Record<string, string>; stdin?: string; cwd?: string } = {},
+): Res {
   const r = spawnSync(cmd, args, {
-    cwd: dir,
+    cwd: opts.cwd ?? dir,
     env: { PATH: process.env["PATH"] ?? "", HOME: dir, SOPS_AGE_KEY_FILE: keyFile, ...opts.env },
     input: opts.stdin ?? "",
     maxBuffer: 1 << 26,
@@ -134,6 +138,55 @@ describe.skipIf(sops.skip)("sops interop: exit codes (defect 9)", () => {
     const s = file("ed.sops.yaml", theirs(["encrypt", "--age", recipient, p]).out)
     same(["edit", s], 201, { env: { EDITOR: "false" } })
   })
+})
+
+describe.skipIf(sops.skip)("sops interop: a broken sealed file exits 1 for every command", () => {
+  // open-document (exec-env) and updatekeys used to parse without loadSealed and exit 2.
+  const sub = join(dir, "broken-sealed")
+  const cases: [string, (sealed: string) => string][] = [
+    ["syntax.yaml", (s) => s.replace(/^a: /m, "a: [")],
+    ["version.yaml", (s) => s.replace(/version: 3\.\d+\.\d+/, "version: 3.x")],
+    ["truncated.json", (s) => s.slice(0, 60)],
+  ]
+  beforeAll(() => {
+    if (sops.skip) return
+    mkdirSync(sub, { recursive: true })
+    writeFileSync(join(sub, ".sops.yaml"), `creation_rules:\n  - age: ${recipient}\n`)
+    for (const [name, damage] of cases) {
+      const ext = name.endsWith(".json") ? ".json" : ".yaml"
+      const plain = ext === ".json" ? '{"a": "alpha-secret"}\n' : "a: alpha-secret\nb: 2\n"
+      const sealed = theirs(["encrypt", "--age", recipient, file(`plain-${name}`, plain)], { cwd: sub })
+      expect(sealed.code).toBe(0)
+      writeFileSync(join(sub, name), damage(sealed.out))
+    }
+  })
+
+  const commands: [string, (f: string) => string[], Record<string, number>][] = [
+    ["exec-env", (f) => ["exec-env", f, "echo ran"], {}],
+    ["exec-file", (f) => ["exec-file", f, "echo ran"], {}],
+    // sops' updatekeys does not check the version (exit 0, "already up to date"); we refuse it.
+    ["updatekeys", (f) => ["updatekeys", "-y", f], { "version.yaml": 0 }],
+    ["decrypt", (f) => ["decrypt", f], {}],
+    ["rotate", (f) => ["rotate", f], {}],
+    ["set", (f) => ["set", f, '["a"]', '"x"'], {}],
+  ]
+  for (const [name, args, sopsDiffers] of commands) {
+    it(`${name}: exit 1, nothing on stdout, no stack`, () => {
+      for (const [file] of cases) {
+        const a = args(file)
+        const before = readFileSync(join(sub, file), "utf8")
+        const t = theirs(a, { cwd: sub })
+        writeFileSync(join(sub, file), before)
+        const m = ours(a, { cwd: sub })
+        expect(t.code, `sops ${a.join(" ")}`).toBe(sopsDiffers[file] ?? 1)
+        expect(m.code, `sealbridge ${a.join(" ")}`).toBe(1)
+        expect(m.out).toBe("")
+        expect(m.err).toMatch(/^sealbridge: .*\nhint: /m)
+        expect(m.err).not.toMatch(/\n\s+at /)
+        expect(readFileSync(join(sub, file), "utf8")).toBe(before)
+      }
+    })
+  }
 })
 
 describe.skipIf(sops.skip)("sops interop: stdin types (defect 7)", () => {
