@@ -43,6 +43,7 @@ export function mapAwsError(err: unknown, what: string): BridgeError {
   if (AWS_ACCESS_DENIED.has(name) || status === 403)
     return new ProviderError(`${what}: access denied (${name || status})`, {
       cause: err,
+      denied: true,
       hint: "check the store's credentials and the IAM policy (secretsmanager:GetSecretValue, ListSecrets, BatchGetSecretValue)",
     })
   if (name === "ExpiredTokenException" || name === "ExpiredToken")

@@ -72,6 +72,7 @@ export function mapVaultError(err: unknown, req: Pick<VaultRequest, "method" | "
     return new ProviderError(`${what}: permission denied`, {
       cause: err,
       status,
+      denied: true,
       hint: "check the Vault policy of the store's role and that the token is still valid",
     })
   if (status === 429)

@@ -2,7 +2,8 @@ import { BridgeError, ErrorCode, type BridgeErrorOptions } from "../errors.js"
 
 /**
  * A PROVIDER error that also says whether the service throttled us, so the fetch layer can
- * pause the whole store (shared backoff) instead of each object retrying on its own.
+ * pause the whole store (shared backoff) instead of each object retrying on its own. A refusal
+ * (`denied`) carries ACCESS_DENIED instead, so it is told apart from a missing secret or an outage.
  */
 export class ProviderError extends BridgeError {
   override name = "ProviderError"
@@ -12,9 +13,16 @@ export class ProviderError extends BridgeError {
 
   constructor(
     message: string,
-    opts: BridgeErrorOptions & { readonly throttled?: boolean; readonly status?: number } = {},
+    opts: BridgeErrorOptions & {
+      readonly throttled?: boolean
+      readonly status?: number
+      readonly denied?: boolean
+    } = {},
   ) {
-    super(ErrorCode.Provider, message, { ...opts, retryable: opts.retryable ?? opts.throttled ?? false })
+    super(opts.denied === true ? ErrorCode.AccessDenied : ErrorCode.Provider, message, {
+      ...opts,
+      retryable: opts.retryable ?? opts.throttled ?? false,
+    })
     this.throttled = opts.throttled ?? false
     this.status = opts.status
   }

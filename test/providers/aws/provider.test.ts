@@ -113,7 +113,7 @@ describe("AWS error mapping", () => {
     )
     expect(gone.code).toBe("NOT_FOUND")
     const denied = mapAwsError(sdkError("AccessDeniedException", 400), "secret a")
-    expect([denied.code, denied.retryable, isThrottled(denied)]).toEqual(["PROVIDER", false, false])
+    expect([denied.code, denied.retryable, isThrottled(denied)]).toEqual(["ACCESS_DENIED", false, false])
     expect(denied.message).toContain("access denied")
     const throttled = mapAwsError(sdkError("ThrottlingException", 400), "secret a")
     expect([throttled.code, throttled.retryable, isThrottled(throttled)]).toEqual(["PROVIDER", true, true])
