@@ -30,6 +30,13 @@ export function controllerCommand(io: CliIO): Command {
       "server-side watch timeout floor (watches restart after 1-2x this)",
       "5m",
     )
+    .option(
+      "--fetch-window <duration>",
+      "one provider answer serves every object naming that remote secret for this long",
+      "30s",
+    )
+    .option("--store-rate <n>", "provider calls per second per store (token bucket)", "50")
+    .option("--store-burst <n>", "token bucket size per store", "100")
     .action(async (flags: ControllerFlags) => {
       // Resolved at run time against this file's location: dist/cli/ → dist/controller/.
       const url = new URL("../controller/flags.js", import.meta.url).href

@@ -13,6 +13,9 @@ export interface ControllerFlags {
   readonly hashKeySecret?: string
   readonly storeRefresh?: string
   readonly watchTimeout?: string
+  readonly fetchWindow?: string
+  readonly storeRate?: string
+  readonly storeBurst?: string
 }
 
 function int(v: string | undefined, flag: string, fallback: number, min: number): number {
@@ -49,6 +52,9 @@ export function controllerOptions(
       1,
       Math.round(parseGoDuration(f.watchTimeout ?? "5m", "--watch-timeout") / 1000),
     ),
+    fetchWindowMs: parseGoDuration(f.fetchWindow ?? "30s", "--fetch-window"),
+    storeRate: int(f.storeRate, "--store-rate", 50, 1),
+    storeBurst: int(f.storeBurst, "--store-burst", 100, 1),
     env,
     write,
   }

@@ -1,6 +1,12 @@
 import { KubeConfig } from "@kubernetes/client-node"
 import type { Server } from "node:http"
-import { createProvider, providerRegistry, renderTemplate, safeMessage } from "../src/index.js"
+import {
+  createProvider,
+  DEFAULT_RATE_LIMIT,
+  providerRegistry,
+  renderTemplate,
+  safeMessage,
+} from "../src/index.js"
 import { Kind } from "./api/constants.js"
 import { serveHealth, Metrics } from "./health.js"
 import { controllerOpeners, hashKey } from "./identity.js"
@@ -31,6 +37,11 @@ export interface ControllerOptions {
   readonly storeRefreshMs: number
   /** Server-side watch timeout floor (the real one is 1-2x this, random). */
   readonly watchTimeoutSeconds: number
+  /** How long one provider answer serves every object naming that remote secret. */
+  readonly fetchWindowMs: number
+  /** Token bucket per store: calls per second and burst. */
+  readonly storeRate: number
+  readonly storeBurst: number
   readonly env: Readonly<Record<string, string | undefined>>
   readonly write: (line: string) => void
 }
@@ -54,7 +65,11 @@ export async function runController(opts: ControllerOptions): Promise<void> {
     pool: new ProviderPool(
       (config, d) => createProvider(config, d, providerRegistry),
       { now: () => new Date(), env: opts.env },
-      (store, op) => metrics.inc("sealbridge_provider_calls_total", { store, op }),
+      {
+        onCall: (store, op, result) => metrics.inc("sealbridge_provider_calls_total", { store, op, result }),
+        windowMs: opts.fetchWindowMs,
+        rateLimit: { ...DEFAULT_RATE_LIMIT, ratePerSecond: opts.storeRate, burst: opts.storeBurst },
+      },
     ),
     ops: esoValueOps,
     renderTemplate: templateRenderer((source, values) => renderTemplate(source, values)),

@@ -23,7 +23,7 @@ function sorted(m: Readonly<Record<string, string>>): [string, string][] {
  * Whether the provider must be read now. Persisted `status.refreshTime` drives it, so a
  * controller restart does not re-poll everything (the KES lesson).
  */
-export function refreshDue(obj: CustomObject, spec: ExternalSecretSpec, now: Date): boolean {
+export function refreshDue(obj: CustomObject, spec: ExternalSecretSpec, now: Date, phaseMs: number): boolean {
   const status = obj.status
   const synced = status?.refreshTime !== undefined && status.syncedResourceVersion !== undefined
   if (!synced) return true
@@ -36,23 +36,51 @@ export function refreshDue(obj: CustomObject, spec: ExternalSecretSpec, now: Dat
     case RefreshPolicy.Periodic:
       if (changed) return true
       if (spec.refreshIntervalMs === 0) return false
-      return now.getTime() >= Date.parse(status.refreshTime ?? "") + spec.refreshIntervalMs
+      return now.getTime() >= nextSlot(Date.parse(status.refreshTime ?? ""), spec.refreshIntervalMs, phaseMs)
   }
 }
 
 /**
- * Milliseconds until the next periodic refresh, plus up to 10% of the interval (at most 5 min)
- * of jitter so refreshes that started together drift apart. undefined: nothing periodic.
+ * Milliseconds until the next periodic refresh; undefined: nothing periodic. Refreshes fall on a
+ * grid (`phase + k·interval`) instead of `last + interval + random jitter`: objects naming the
+ * same remote secret share a phase, so they come due together and share one provider call for
+ * ever (random jitter would make them drift apart cycle by cycle), while different remote
+ * secrets get different phases, which spreads the load as jitter would.
  */
 export function nextRefreshIn(
   spec: ExternalSecretSpec,
   refreshTime: string | undefined,
   now: Date,
-  random: () => number,
+  phaseMs: number,
 ): number | undefined {
   if (spec.refreshPolicy !== RefreshPolicy.Periodic || spec.refreshIntervalMs === 0) return undefined
   const last = refreshTime === undefined ? now.getTime() : Date.parse(refreshTime)
-  const due = Math.max(0, last + spec.refreshIntervalMs - now.getTime())
-  const jitter = Math.floor(random() * Math.min(spec.refreshIntervalMs * 0.1, 300_000))
-  return due + jitter
+  return Math.max(0, nextSlot(last, spec.refreshIntervalMs, phaseMs) - now.getTime())
+}
+
+/**
+ * The first grid point more than half an interval after `last`: once on the grid an object
+ * stays there (exactly one interval apart, whatever the queue delay was); a new one joins the
+ * grid within 0.5-1.5 intervals.
+ */
+export function nextSlot(last: number, intervalMs: number, phaseMs: number): number {
+  const k = Math.floor((last + intervalMs / 2 - phaseMs) / intervalMs) + 1
+  return phaseMs + k * intervalMs
+}
+
+/** Every remote key an ExternalSecret names (find queries by their path). */
+export function remoteKeys(spec: ExternalSecretSpec): string[] {
+  const keys = spec.data.map((d) => d.remoteRef.key)
+  for (const e of spec.dataFrom) keys.push(e.kind === "extract" ? e.extract.key : `find:${e.find.path ?? ""}`)
+  return keys
+}
+
+/** The grid phase: a hash of the store and the first remote key, so sharers line up. */
+export function refreshPhase(spec: ExternalSecretSpec, namespace: string): number {
+  if (spec.refreshIntervalMs <= 0) return 0
+  const ref = spec.secretStoreRef
+  const store = ref.kind === "ClusterSecretStore" ? ref.name : `${namespace}/${ref.name}`
+  const first = remoteKeys(spec).sort()[0] ?? ""
+  const h = createHash("sha256").update(`${ref.kind}\0${store}\0${first}`).digest()
+  return h.readUInt32BE(0) % spec.refreshIntervalMs
 }

@@ -77,6 +77,7 @@ export type { Limits as TemplateLimits } from "./template/exec.js"
 export {
   SharedFetcher,
   type SharedFetcherOptions,
+  type SharedCallOptions,
   type FetchStats,
 } from "./providers/fetch/shared-fetcher.js"
 export { StoreRateLimiter, DEFAULT_RATE_LIMIT, type RateLimitOptions } from "./providers/fetch/rate-limit.js"

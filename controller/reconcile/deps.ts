@@ -1,5 +1,6 @@
 import type { KeyOpener } from "../../src/index.js"
 import type { Kind } from "../api/constants.js"
+import type { ExternalSecretSpec } from "../api/types.js"
 import type { ValueOps } from "../fetch.js"
 import type { KubeApi, SecretApply } from "../kube/port.js"
 import type { ProviderPool } from "../provider-pool.js"
@@ -52,6 +53,8 @@ export interface ControllerDeps {
   readonly openers: readonly KeyOpener[]
   readonly now: () => Date
   readonly random: () => number
+  /** Grid phase of an ExternalSecret's refreshes (default: schedule.refreshPhase; tests pin 0). */
+  readonly refreshPhase?: (spec: ExternalSecretSpec, namespace: string) => number
   readonly log: Logger
   /** What was last applied per ExternalSecret ("namespace/name"): drift is repaired from it without a provider call. */
   readonly lastApplied: Map<string, LastApplied>

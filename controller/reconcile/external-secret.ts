@@ -2,9 +2,10 @@ import { Kind, Reason } from "../api/constants.js"
 import { parseExternalSecretSpec } from "../api/parse-external-secret.js"
 import { CreationPolicy, DeletionPolicy, type ExternalSecretSpec } from "../api/types.js"
 import { fetchAll } from "../fetch.js"
+import { withMaxAge } from "../provider-pool.js"
 import type { CustomObject, SecretObject } from "../kube/port.js"
 import { liveMatchesHash } from "../render.js"
-import { nextRefreshIn, refreshDue, resourceVersionOf } from "../schedule.js"
+import { nextRefreshIn, refreshDue, refreshPhase, remoteKeys, resourceVersionOf } from "../schedule.js"
 import { applyTarget, buildDesired, ownedByOther } from "./target.js"
 import type { ControllerDeps, ObjectKey, ReconcileResult } from "./deps.js"
 import { accessStore } from "./store-access.js"
@@ -56,8 +57,9 @@ export async function reconcileExternalSecret(
     return {}
   }
   const rv = resourceVersionOf(obj)
-  const next = () => nextRefreshIn(spec, obj.status?.refreshTime, now, deps.random)
-  if (!refreshDue(obj, spec, now)) {
+  const phase = (deps.refreshPhase ?? refreshPhase)(spec, ns)
+  const next = () => nextRefreshIn(spec, obj.status?.refreshTime, now, phase)
+  if (!refreshDue(obj, spec, now, phase)) {
     if (targetValid(deps, spec, live)) return requeue(next())
     const last = deps.lastApplied.get(`${ns}/${key.name}`)
     if (last !== undefined && last.uid === obj.metadata.uid && last.resourceVersion === rv) {
@@ -72,7 +74,7 @@ export async function reconcileExternalSecret(
       return requeue(next())
     }
   }
-  return sync(deps, obj, spec, live, signal)
+  return sync(deps, obj, spec, live, phase, signal)
 }
 
 async function sync(
@@ -80,6 +82,7 @@ async function sync(
   obj: CustomObject,
   spec: ExternalSecretSpec,
   live: SecretObject | null,
+  phase: number,
   signal: AbortSignal,
 ): Promise<ReconcileResult> {
   const ns = obj.metadata.namespace ?? ""
@@ -91,11 +94,21 @@ async function sync(
   try {
     const access = await accessStore(deps, ns, spec.secretStoreRef)
     if (!access.ok) return await fail(access.outcome, true)
+    const fetcher = access.provider
+    // A throttled store is paused as a whole: wait it out without holding a worker.
+    const paused = fetcher.limiter.pausedFor()
+    if (paused > 0) return { requeueAfterMs: paused + Math.floor(deps.random() * 1_000) }
+    // A changed object (force-sync annotation, spec edit) must see fresh values, not the window's.
+    const synced = obj.status?.syncedResourceVersion
+    if (synced !== undefined && synced !== resourceVersionOf(obj))
+      for (const k of remoteKeys(spec)) fetcher.invalidate(k)
     const callSignal = AbortSignal.any([signal, AbortSignal.timeout(deps.callTimeoutMs)])
-    const fetched = await fetchAll(spec, access.provider, deps.ops, callSignal)
+    // Within one interval an object never reuses an answer older than half of it.
+    const maxAge = spec.refreshIntervalMs > 0 ? spec.refreshIntervalMs / 2 : Infinity
+    const fetched = await fetchAll(spec, withMaxAge(fetcher, maxAge), deps.ops, callSignal)
     const now = deps.now()
     const done = { ...binding, refreshTime: now.toISOString(), syncedResourceVersion: resourceVersionOf(obj) }
-    const next = nextRefreshIn(spec, done.refreshTime, now, deps.random)
+    const next = nextRefreshIn(spec, done.refreshTime, now, phase)
     if (
       fetched.total > 0 &&
       fetched.missing === fetched.total &&

@@ -1,4 +1,4 @@
-import { type SecretProvider } from "../../src/index.js"
+import type { SharedFetcher } from "../../src/index.js"
 import { Kind, Reason } from "../api/constants.js"
 import { namespaceAllowed, needsNamespaceLabels } from "../api/namespaces.js"
 import { parseStoreSpec } from "../api/parse-store.js"
@@ -11,7 +11,7 @@ import type { ControllerDeps } from "./deps.js"
 import type { Outcome } from "./status.js"
 
 export type StoreAccess =
-  { readonly ok: true; readonly provider: SecretProvider } | { readonly ok: false; readonly outcome: Outcome }
+  { readonly ok: true; readonly provider: SharedFetcher } | { readonly ok: false; readonly outcome: Outcome }
 
 /** The pool key of a store: cluster stores have no namespace. */
 export function storeKey(kind: StoreRef["kind"], namespace: string | undefined, name: string): string {

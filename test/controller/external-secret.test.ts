@@ -104,18 +104,24 @@ describe("ExternalSecret reconcile", () => {
     expect(h.kube.status(Kind.ExternalSecret, NS, "app").refreshTime).toBe("2026-01-01T00:01:00.000Z")
   })
 
-  it("should add jitter to the requeue so refreshes that started together spread out", async () => {
+  it("should refresh on a grid whose phase is shared by objects naming the same remote secret", async () => {
     const h = harness()
     await withStore(h)
     h.provider.put("db", { password: "v1" })
-    es(h, dbData)
-    const jittered = { ...h.deps, random: () => 0.5 }
-    const r = await reconcileExternalSecret(
-      jittered,
-      { kind: Kind.ExternalSecret, namespace: NS, name: "app" },
-      signal,
-    )
-    expect(r.requeueAfterMs).toBe(60_000 + 3_000)
+    es(h, dbData, "a")
+    es(h, dbData, "b")
+    es(h, { data: [{ secretKey: "p", remoteRef: { key: "other" } }] }, "c")
+    h.provider.put("other", "x")
+    const { refreshPhase: _pinned, ...phased } = h.deps
+    const go = (name: string) =>
+      reconcileExternalSecret(phased, { kind: Kind.ExternalSecret, namespace: NS, name }, signal)
+    const [a, b, c] = [await go("a"), await go("b"), await go("c")]
+    expect(a.requeueAfterMs).toBe(b.requeueAfterMs)
+    expect(a.requeueAfterMs).not.toBe(c.requeueAfterMs)
+    for (const r of [a, b, c]) {
+      expect(r.requeueAfterMs).toBeGreaterThanOrEqual(30_000)
+      expect(r.requeueAfterMs).toBeLessThan(90_000)
+    }
   })
 
   it("should sync once with refreshInterval 0 and not poll again", async () => {
@@ -156,6 +162,7 @@ describe("ExternalSecret reconcile", () => {
     es(h, dbData)
     await run(h)
     h.deps.lastApplied.clear()
+    await h.deps.pool.closeAll()
     h.kube.putSecret(NS, "app", { password: "tampered" })
     const calls = h.provider.total
     await run(h)

@@ -227,6 +227,14 @@ export class FakeClock {
   advance(ms: number): void {
     this.t += ms
   }
+  /** The same time for the fetch layer; sleeping advances it (virtual time, no real wait). */
+  readonly fetchClock = {
+    now: (): number => this.t,
+    sleep: (ms: number): Promise<void> => {
+      this.t += ms
+      return Promise.resolve()
+    },
+  }
 }
 
 export interface Harness {
@@ -252,6 +260,7 @@ export function harness(): Harness {
       return Promise.resolve(provider)
     },
     { now: clock.now, env: {} },
+    { clock: clock.fetchClock, windowMs: 30_000 },
   )
   const deps: ControllerDeps = {
     kube,
@@ -261,6 +270,7 @@ export function harness(): Harness {
     openers: [],
     now: clock.now,
     random: () => 0,
+    refreshPhase: () => 0,
     log: { info: log("info"), warn: log("warn"), error: log("error") },
     lastApplied: new Map(),
     storeRefreshMs: 300_000,

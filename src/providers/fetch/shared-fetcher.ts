@@ -19,6 +19,11 @@ export interface FetchStats {
   errors: number
 }
 
+/** A caller may accept less than the whole window (an object refreshing more often than it). */
+export interface SharedCallOptions extends CallOptions {
+  readonly maxAgeMs?: number
+}
+
 interface Entry {
   readonly at: number
   readonly result: Promise<unknown>
@@ -50,7 +55,7 @@ export class SharedFetcher implements SecretProvider {
     this.limiter = new StoreRateLimiter(clock, opts.rateLimit)
   }
 
-  get(ref: RemoteRef, opts?: CallOptions): Promise<Uint8Array> {
+  get(ref: RemoteRef, opts?: SharedCallOptions): Promise<Uint8Array> {
     return this.#shared(
       `get\0${ref.key}\0${ref.version ?? ""}`,
       (o) => this.#inner.get(refOnly(ref), o),
@@ -58,12 +63,12 @@ export class SharedFetcher implements SecretProvider {
     )
   }
 
-  getMap(ref: RemoteRef, opts?: CallOptions): Promise<ReadonlyMap<string, Uint8Array>> {
+  getMap(ref: RemoteRef, opts?: SharedCallOptions): Promise<ReadonlyMap<string, Uint8Array>> {
     const key = `map\0${ref.key}\0${ref.version ?? ""}\0${ref.property ?? ""}`
     return this.#shared(key, (o) => this.#inner.getMap(ref, o), opts)
   }
 
-  find(query: FindQuery, opts?: CallOptions): Promise<ReadonlyMap<string, Uint8Array>> {
+  find(query: FindQuery, opts?: SharedCallOptions): Promise<ReadonlyMap<string, Uint8Array>> {
     const tags = Object.entries(query.tags ?? {}).sort()
     const key = `find\0${query.path ?? ""}\0${query.name ?? ""}\0${JSON.stringify(tags)}`
     return this.#shared(key, (o) => this.#inner.find(query, o), opts)
@@ -84,10 +89,11 @@ export class SharedFetcher implements SecretProvider {
     else for (const k of [...this.#entries.keys()]) if (k.split("\0")[1] === key) this.#entries.delete(k)
   }
 
-  #shared<T>(key: string, run: (o?: CallOptions) => Promise<T>, opts?: CallOptions): Promise<T> {
+  #shared<T>(key: string, run: (o?: CallOptions) => Promise<T>, opts?: SharedCallOptions): Promise<T> {
     this.#sweep()
     const hit = this.#entries.get(key)
-    if (hit !== undefined && (!hit.settled || this.#clock.now() - hit.at < this.#windowMs)) {
+    const maxAge = Math.min(this.#windowMs, opts?.maxAgeMs ?? Infinity)
+    if (hit !== undefined && (!hit.settled || this.#clock.now() - hit.at < maxAge)) {
       this.stats.shared++
       return hit.result as Promise<T>
     }
