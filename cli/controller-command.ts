@@ -37,6 +37,10 @@ export function controllerCommand(io: CliIO): Command {
     )
     .option("--store-rate <n>", "provider calls per second per store (token bucket)", "50")
     .option("--store-burst <n>", "token bucket size per store", "100")
+    .option(
+      "--status-page",
+      "serve a read-only status page at /status on the metrics port (stores, syncs, reasons; never values)",
+    )
     .action(async (flags: ControllerFlags) => {
       // Resolved at run time against this file's location: dist/cli/ → dist/controller/.
       const url = new URL("../controller/flags.js", import.meta.url).href

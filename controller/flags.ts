@@ -16,6 +16,7 @@ export interface ControllerFlags {
   readonly fetchWindow?: string
   readonly storeRate?: string
   readonly storeBurst?: string
+  readonly statusPage?: boolean
 }
 
 function int(v: string | undefined, flag: string, fallback: number, min: number): number {
@@ -55,6 +56,7 @@ export function controllerOptions(
     fetchWindowMs: parseGoDuration(f.fetchWindow ?? "30s", "--fetch-window"),
     storeRate: int(f.storeRate, "--store-rate", 50, 1),
     storeBurst: int(f.storeBurst, "--store-burst", 100, 1),
+    statusPage: f.statusPage === true,
     env,
     write,
   }

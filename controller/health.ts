@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http"
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 
 export interface HealthSource {
   /** Every watch listed at least once and none down longer than its timeout. */
@@ -12,9 +12,12 @@ export function serveHealth(
   port: number,
   src: HealthSource,
   paths: readonly string[],
+  /** Tried first (e.g. the status page); returns true when it answered. */
+  extra?: (req: IncomingMessage, res: ServerResponse) => boolean,
 ): Promise<Server | undefined> {
   if (port === 0) return Promise.resolve(undefined)
   const server = createServer((req, res) => {
+    if (extra?.(req, res) === true) return
     const path = (req.url ?? "").split("?")[0] ?? ""
     if (!paths.includes(path)) {
       res.writeHead(404).end("not found\n")

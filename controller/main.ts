@@ -20,6 +20,8 @@ import { reconcileExternalSecret } from "./reconcile/external-secret.js"
 import { reconcileSopsSecret } from "./reconcile/sops-secret.js"
 import { reconcileStore } from "./reconcile/store.js"
 import { parseWorkKey, RefIndex, workKey } from "./refs.js"
+import { StatusObjects } from "./status-page/objects.js"
+import { statusPageHandler } from "./status-page/serve.js"
 import { templateRenderer } from "./templates.js"
 import { esoValueOps } from "./value-ops.js"
 import { watchTargets } from "./watches.js"
@@ -42,6 +44,8 @@ export interface ControllerOptions {
   /** Token bucket per store: calls per second and burst. */
   readonly storeRate: number
   readonly storeBurst: number
+  /** Serve the read-only status page at /status on the metrics port. */
+  readonly statusPage?: boolean
   readonly env: Readonly<Record<string, string | undefined>>
   readonly write: (line: string) => void
 }
@@ -83,6 +87,7 @@ export async function runController(opts: ControllerOptions): Promise<void> {
     callTimeoutMs: 15_000,
   }
   const refs = new RefIndex()
+  const statusObjects = new StatusObjects()
   const handler = async (key: string, signal: AbortSignal): Promise<ReconcileResult> => {
     const k = parseWorkKey(key)
     const objKey = { kind: k.kind, name: k.name, ...(k.namespace === "" ? {} : { namespace: k.namespace }) }
@@ -115,6 +120,7 @@ export async function runController(opts: ControllerOptions): Promise<void> {
   ): void => {
     const ns = obj.metadata?.namespace ?? ""
     const name = obj.metadata?.name ?? ""
+    statusObjects.update(kind, obj, deleted)
     if (kind === "Secret") {
       // A managed Secret changed or vanished: its owner re-checks the hash (no provider call).
       for (const owner of refs.ownersOfSecret(ns, name)) queue.add(owner)
@@ -158,11 +164,12 @@ export async function runController(opts: ControllerOptions): Promise<void> {
       ]),
   }
   const servers: (Server | undefined)[] = []
+  const page = opts.statusPage === true ? statusPageHandler(statusObjects, () => new Date()) : undefined
   if (opts.healthPort === opts.metricsPort)
-    servers.push(await serveHealth(opts.healthPort, health, ["/healthz", "/readyz", "/metrics"]))
+    servers.push(await serveHealth(opts.healthPort, health, ["/healthz", "/readyz", "/metrics"], page))
   else {
     servers.push(await serveHealth(opts.healthPort, health, ["/healthz", "/readyz"]))
-    servers.push(await serveHealth(opts.metricsPort, health, ["/metrics"]))
+    servers.push(await serveHealth(opts.metricsPort, health, ["/metrics"], page))
   }
   for (const w of watchers) w.start()
   log.info("controller started", {

@@ -131,6 +131,8 @@ install_debs() {
   command -v age >/dev/null || missing+=(age)
   command -v gpg >/dev/null || missing+=(gnupg)
   command -v openssl >/dev/null || missing+=(openssl)
+  # headless browser for the controller status page test (Debian's chromium, driven by playwright-core)
+  command -v chromium >/dev/null || missing+=(chromium)
   [ ${#missing[@]} -eq 0 ] && return 0
   log "apt-get install ${missing[*]}"
   (apt-get install -y -q "${missing[@]}" || (apt-get update -q && apt-get install -y -q "${missing[@]}")) >"$LOGS/apt.log" 2>&1 ||
@@ -265,6 +267,7 @@ GITLEAKS_BIN='$GITLEAKS'
 AGE_BIN='$(command -v age)'
 AGE_KEYGEN_BIN='$(command -v age-keygen)'
 GPG_BIN='$(command -v gpg)'
+CHROMIUM_BIN='$(command -v chromium)'
 PEERS_VERSIONS='sops $SOPS_V, gitleaks $GITLEAKS_V, etcd $ETCD_V, kube-apiserver v$K8S_V, $(if wanted vault; then echo "vault $VAULT_V"; else echo "openbao $BAO_V"; fi), moto $MOTO_V'
 ENV
   mv "$RUN/peers.env.tmp" "$RUN/peers.env"
