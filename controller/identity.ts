@@ -1,12 +1,23 @@
 import { randomBytes } from "node:crypto"
 import { readFile } from "node:fs/promises"
-import { AgeOpener, BridgeError, collectAgeIdentities, ErrorCode, type KeyOpener } from "../src/index.js"
+import { homedir, hostname } from "node:os"
+import {
+  AgeOpener,
+  BridgeError,
+  collectAgeIdentities,
+  ErrorCode,
+  keyKinds,
+  type KeyDeps,
+  type KeyOpener,
+} from "../src/index.js"
 import type { KubeApi } from "./kube/port.js"
 import type { Logger } from "./reconcile/deps.js"
 
 /**
  * The controller's own keys for SopsSecrets: age identities from `--age-key-file`, SOPS_AGE_KEY
- * or SOPS_AGE_KEY_FILE (the sealing core's sources; KMS and transit openers join here later).
+ * or SOPS_AGE_KEY_FILE, then AWS KMS (the SDK's default chain: IRSA, pod identity, env) and Vault
+ * transit (VAULT_TOKEN or ~/.vault-token; the address comes from the key, as in sops). KMS and
+ * transit load their SDK on first use only; pgp is left out (no gpg agent in the image).
  */
 export async function controllerOpeners(
   env: Readonly<Record<string, string | undefined>>,
@@ -19,17 +30,37 @@ export async function controllerOpeners(
       SOPS_AGE_KEY_CMD: undefined,
     },
     userConfigDir: "/nonexistent",
-    readFile: async (p) => {
-      try {
-        return await readFile(p, "utf8")
-      } catch {
-        return null
-      }
-    },
+    readFile: readOrNull,
     runCommand: () =>
       Promise.reject(new BridgeError(ErrorCode.Config, "SOPS_AGE_KEY_CMD is not used by the controller")),
   })
-  return identities.length === 0 ? [] : [new AgeOpener(identities)]
+  const deps = keyDeps(env)
+  return [
+    ...(identities.length === 0 ? [] : [new AgeOpener(identities)]),
+    keyKinds.kms.opener(deps),
+    keyKinds.hc_vault.opener(deps),
+  ]
+}
+
+function keyDeps(env: Readonly<Record<string, string | undefined>>): KeyDeps {
+  return {
+    env,
+    now: () => new Date(),
+    readFile: readOrNull,
+    run: () => Promise.reject(new BridgeError(ErrorCode.Config, "the controller runs no key programs (pgp)")),
+    homeDir: env["HOME"] ?? homedir(),
+    userConfigDir: "/nonexistent",
+    hostname: hostname(),
+    debug: env["SEALBRIDGE_DEBUG"] === "1",
+  }
+}
+
+async function readOrNull(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, "utf8")
+  } catch {
+    return null
+  }
 }
 
 /**
