@@ -5,10 +5,10 @@ import { spawn, spawnSync } from "node:child_process"
 import { existsSync, readFileSync, readdirSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { parse } from "yaml"
+import { banner } from "./banner.mjs"
 
 const repo = fileURLToPath(new URL("..", import.meta.url))
 const envFile = `${repo}.peers/peers.env`
-const banner = (s) => console.log(`\n\x1b[1m== ${s}\x1b[0m`)
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 function readEnv() {

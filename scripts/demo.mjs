@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { banner } from "./banner.mjs"
 
 const cli = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), "sealbridge-demo-"))
@@ -13,7 +14,6 @@ const plainFile = join(dir, "secrets.yaml")
 const sealedFile = join(dir, "secrets.sealed.yaml")
 const run = (args, env = {}) =>
   execFileSync(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, encoding: "utf8" })
-const banner = (s) => console.log(`\n\x1b[1m== ${s}\x1b[0m`)
 
 try {
   banner("1. a throwaway age key (sealbridge keygen -o keys.txt)")
