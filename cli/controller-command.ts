@@ -38,6 +38,11 @@ export function controllerCommand(io: CliIO): Command {
     .option("--store-rate <n>", "provider calls per second per store (token bucket)", "50")
     .option("--store-burst <n>", "token bucket size per store", "100")
     .option(
+      "--rollout-debounce <duration>",
+      "quiet period before restarting rolloutRestartTargets (Secrets changing together: one restart)",
+      "5s",
+    )
+    .option(
       "--status-page",
       "serve a read-only status page at /status on the metrics port (stores, syncs, reasons; never values)",
     )

@@ -17,6 +17,7 @@ export interface ControllerFlags {
   readonly storeRate?: string
   readonly storeBurst?: string
   readonly statusPage?: boolean
+  readonly rolloutDebounce?: string
 }
 
 function int(v: string | undefined, flag: string, fallback: number, min: number): number {
@@ -57,6 +58,7 @@ export function controllerOptions(
     storeRate: int(f.storeRate, "--store-rate", 50, 1),
     storeBurst: int(f.storeBurst, "--store-burst", 100, 1),
     statusPage: f.statusPage === true,
+    rolloutDebounceMs: parseGoDuration(f.rolloutDebounce ?? "5s", "--rollout-debounce"),
     env,
     write,
   }

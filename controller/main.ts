@@ -20,6 +20,7 @@ import { reconcileExternalSecret } from "./reconcile/external-secret.js"
 import { reconcileSopsSecret } from "./reconcile/sops-secret.js"
 import { reconcileStore } from "./reconcile/store.js"
 import { parseWorkKey, RefIndex, workKey } from "./refs.js"
+import { RolloutRestarter } from "./rollout.js"
 import { StatusObjects } from "./status-page/objects.js"
 import { statusPageHandler } from "./status-page/serve.js"
 import { templateRenderer } from "./templates.js"
@@ -46,6 +47,8 @@ export interface ControllerOptions {
   readonly storeBurst: number
   /** Serve the read-only status page at /status on the metrics port. */
   readonly statusPage?: boolean
+  /** Quiet period before a rollout restart (several Secrets changing together: one restart). */
+  readonly rolloutDebounceMs?: number
   readonly env: Readonly<Record<string, string | undefined>>
   readonly write: (line: string) => void
 }
@@ -64,8 +67,15 @@ export async function runController(opts: ControllerOptions): Promise<void> {
   const kc = loadKubeConfig(opts)
   const kube = new ClientNodeKube(kc)
   const metrics = new Metrics()
+  const restarts = new RolloutRestarter({
+    kube,
+    now: () => new Date(),
+    log,
+    debounceMs: opts.rolloutDebounceMs ?? 5_000,
+  })
   const deps: ControllerDeps = {
     kube,
+    restarts,
     pool: new ProviderPool(
       (config, d) => createProvider(config, d, providerRegistry),
       { now: () => new Date(), env: opts.env },
@@ -188,6 +198,7 @@ export async function runController(opts: ControllerOptions): Promise<void> {
   })
   for (const w of watchers) w.stop()
   await queue.shutdown(10_000)
+  await restarts.flush()
   await deps.pool.closeAll()
   await Promise.all(servers.map((s) => new Promise((r) => (s === undefined ? r(undefined) : s.close(r)))))
   log.info("controller stopped", { reconciles: queue.processed })

@@ -123,6 +123,18 @@ const es = {
     },
     refreshPolicy: { type: "string", enum: ["Periodic", "CreatedOnce", "OnChange"] },
     syncWindows: loose,
+    // sealbridge extension (as VSO's): restart these workloads when the Secret's data changes
+    rolloutRestartTargets: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["name"],
+        properties: {
+          kind: { type: "string", enum: ["Deployment", "StatefulSet", "DaemonSet"], default: "Deployment" },
+          name: { type: "string", maxLength: 253 },
+        },
+      },
+    },
     target: {
       type: "object",
       default: { creationPolicy: "Owner", deletionPolicy: "Retain" },

@@ -12,6 +12,8 @@ export const DATA_HASH_ANNOTATION = "sealbridge.dev/data-hash"
 export const DATA_KEYS_ANNOTATION = "sealbridge.dev/data-keys"
 /** Changing its value forces a provider read now, whatever the refresh policy. */
 export const FORCE_SYNC_ANNOTATION = "sealbridge.dev/force-sync"
+/** Pod-template annotation set on rollout restart targets when a synced Secret's data changes. */
+export const RESTARTED_AT_ANNOTATION = "sealbridge.dev/restartedAt"
 
 export const Kind = {
   ExternalSecret: "ExternalSecret",

@@ -23,6 +23,7 @@ import {
   type DataFromEntry,
   type ExternalSecretSpec,
   type RemoteRefSpec,
+  type RolloutTarget,
   type RewriteRule,
   type StoreRef,
   type TargetSpec,
@@ -59,7 +60,16 @@ export function parseExternalSecretSpec(raw: unknown, name: string): ExternalSec
     target,
     data,
     dataFrom,
+    rolloutRestartTargets: list(spec, "rolloutRestartTargets", "spec").map((t, i) =>
+      parseRolloutTarget(t, `spec.rolloutRestartTargets[${i}]`),
+    ),
   }
+}
+
+function parseRolloutTarget(raw: unknown, path: string): RolloutTarget {
+  const t = obj(raw, path)
+  const kind = oneOf(t, "kind", path, ["Deployment", "StatefulSet", "DaemonSet"], "Deployment")
+  return { kind, name: str(t, "name", path) }
 }
 
 function parseStoreRef(spec: Obj): StoreRef {

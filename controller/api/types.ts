@@ -66,6 +66,12 @@ export interface TargetSpec {
   readonly template?: TemplateSpec
 }
 
+/** A workload restarted (pod template annotation) when the Secret's data changes. */
+export interface RolloutTarget {
+  readonly kind: "Deployment" | "StatefulSet" | "DaemonSet"
+  readonly name: string
+}
+
 export interface ExternalSecretSpec {
   readonly secretStoreRef: StoreRef
   /** Milliseconds; 0 = sync once. */
@@ -74,6 +80,8 @@ export interface ExternalSecretSpec {
   readonly target: TargetSpec
   readonly data: readonly DataEntry[]
   readonly dataFrom: readonly DataFromEntry[]
+  /** Opt-in: workloads in the ExternalSecret's namespace to restart when the Secret's data changes. */
+  readonly rolloutRestartTargets: readonly RolloutTarget[]
 }
 
 /** A key in a Secret; `namespace` only honoured for ClusterSecretStores. */

@@ -1,5 +1,6 @@
 import type { KubeConfig } from "@kubernetes/client-node"
 import {
+  AppsV1Api,
   CoreV1Api,
   CustomObjectsApi,
   KubernetesObjectApi,
@@ -47,8 +48,10 @@ export class ClientNodeKube implements KubeApi {
   readonly #core: CoreV1Api
   readonly #custom: CustomObjectsApi
   readonly #objects: KubernetesObjectApi
+  readonly #apps: AppsV1Api
 
   constructor(kc: KubeConfig) {
+    this.#apps = kc.makeApiClient(AppsV1Api)
     this.#core = kc.makeApiClient(CoreV1Api)
     this.#custom = kc.makeApiClient(CustomObjectsApi)
     this.#objects = KubernetesObjectApi.makeApiClient(kc)
@@ -142,6 +145,27 @@ export class ClientNodeKube implements KubeApi {
     } catch (err) {
       if (statusCode(err) === 404) return // deleted meanwhile
       throw kubeError("patch status", `${kind} ${namespace ?? ""}/${name}`, err)
+    }
+  }
+
+  async annotatePodTemplate(
+    kind: "Deployment" | "StatefulSet" | "DaemonSet",
+    namespace: string,
+    name: string,
+    annotations: Readonly<Record<string, string>>,
+  ): Promise<boolean> {
+    const req = { name, namespace, body: { spec: { template: { metadata: { annotations } } } } }
+    const opts = setHeaderOptions("Content-Type", PatchStrategy.MergePatch)
+    try {
+      await (kind === "Deployment"
+        ? this.#apps.patchNamespacedDeployment(req, opts)
+        : kind === "StatefulSet"
+          ? this.#apps.patchNamespacedStatefulSet(req, opts)
+          : this.#apps.patchNamespacedDaemonSet(req, opts))
+      return true
+    } catch (err) {
+      if (statusCode(err) === 404) return false
+      throw kubeError("patch", `${kind} ${namespace}/${name}`, err)
     }
   }
 

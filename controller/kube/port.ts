@@ -98,4 +98,14 @@ export interface KubeApi {
     seconds: number,
   ): Promise<string>
   recordEvent(ref: EventRef, type: "Normal" | "Warning", reason: string, message: string): Promise<void>
+  /**
+   * Sets pod-template annotations of a Deployment/StatefulSet/DaemonSet (what `kubectl rollout
+   * restart` does); false when the workload does not exist.
+   */
+  annotatePodTemplate(
+    kind: "Deployment" | "StatefulSet" | "DaemonSet",
+    namespace: string,
+    name: string,
+    annotations: Readonly<Record<string, string>>,
+  ): Promise<boolean>
 }

@@ -1,6 +1,6 @@
 import type { KeyOpener } from "../../src/index.js"
 import type { Kind } from "../api/constants.js"
-import type { ExternalSecretSpec } from "../api/types.js"
+import type { ExternalSecretSpec, RolloutTarget } from "../api/types.js"
 import type { ValueOps } from "../fetch.js"
 import type { KubeApi, SecretApply } from "../kube/port.js"
 import type { ProviderPool } from "../provider-pool.js"
@@ -62,4 +62,8 @@ export interface ControllerDeps {
   readonly storeRefreshMs: number
   /** Deadline of one provider call. */
   readonly callTimeoutMs: number
+  /** Debounced rollout restarts of `spec.rolloutRestartTargets` (absent: never restart). */
+  readonly restarts?: {
+    request(namespace: string, targets: readonly RolloutTarget[], because: string): void
+  }
 }

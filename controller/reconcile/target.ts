@@ -113,6 +113,9 @@ export async function applyTarget(
         },
       }
     await deps.kube.applySecret(want)
+    // Restart only when the data really changed (the keyed hash), not on creation or drift repair.
+    if (live !== null && hash(live.metadata) !== hash(want) && spec.rolloutRestartTargets.length > 0)
+      deps.restarts?.request(want.namespace, spec.rolloutRestartTargets, want.name)
     deps.log.info(live === null ? "secret created" : "secret updated", {
       kind: Kind.ExternalSecret,
       namespace: want.namespace,

@@ -191,6 +191,20 @@ export class FakeKube implements KubeApi {
     this.events.push({ ref, type, reason, message })
     return Promise.resolve()
   }
+
+  /** Existing workloads ("Kind/ns/name") and the pod-template annotations patched onto them. */
+  readonly workloads = new Map<string, Record<string, string>[]>()
+  annotatePodTemplate(
+    kind: string,
+    namespace: string,
+    name: string,
+    annotations: Readonly<Record<string, string>>,
+  ): Promise<boolean> {
+    this.calls.push(`patch ${kind} ${namespace}/${name}`)
+    const patches = this.workloads.get(`${kind}/${namespace}/${name}`)
+    patches?.push({ ...annotations })
+    return Promise.resolve(patches !== undefined)
+  }
 }
 
 function objKey(kind: string, namespace: string | undefined, name: string): string {
