@@ -17,6 +17,8 @@ export async function resolveStoreConfig(
   kube: KubeApi,
 ): Promise<StoreConfig> {
   const read = (ref: SecretKeyRef, field: string) => readSecretKey(kube, ref, storeNamespace, field)
+  // With no serviceAccountRef.audiences: STS gets "sts.amazonaws.com"; Vault gets none, i.e. the
+  // API server's default audience, as ESO asks (a Vault role pinned to it works unchanged).
   const token = (ref: ServiceAccountRef, field: string, audiences: readonly string[]) => {
     const ns = refNamespace(ref.namespace, storeNamespace, field)
     return () =>
@@ -80,7 +82,7 @@ export async function resolveStoreConfig(
     case "kubernetes": {
       const jwt =
         a.serviceAccountRef !== undefined
-          ? token(a.serviceAccountRef, "kubernetes.serviceAccountRef", ["vault"])
+          ? token(a.serviceAccountRef, "kubernetes.serviceAccountRef", [])
           : a.secretRef !== undefined
             ? staticJwt(await read(a.secretRef, "kubernetes.secretRef"))
             : noJwt()

@@ -87,7 +87,7 @@ describe("stores", () => {
     if (config?.provider !== "vault" || config.auth.kind !== "kubernetes") throw new Error("wrong config")
     expect(config.auth.mountPath).toBe("kubernetes")
     expect(await config.auth.jwt()).toBe("token-for-ns1-reader")
-    expect(h.kube.tokens).toEqual([{ namespace: "ns1", sa: "reader", audiences: ["vault"] }])
+    expect(h.kube.tokens).toEqual([{ namespace: "ns1", sa: "reader", audiences: [] }])
   })
 
   it("should not let an ExternalSecret use a SecretStore of another namespace", async () => {

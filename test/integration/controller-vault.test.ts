@@ -75,6 +75,18 @@ describe.skipIf(kubePeer.skip || vaultPeer.skip)("controller: Vault KV end to en
       ms,
     )
 
+  /** The audience the API server puts in a TokenRequest that names none. */
+  const apiAudience = async (): Promise<string> => {
+    const tr = await kube.core.createNamespacedServiceAccountToken({
+      namespace: ns,
+      name: "reader",
+      body: { spec: { audiences: [], expirationSeconds: 600 } },
+    })
+    const payload = (tr.status?.token ?? "").split(".")[1] ?? ""
+    const aud = (JSON.parse(Buffer.from(payload, "base64url").toString()) as { aud: string[] }).aud
+    return aud[0] ?? ""
+  }
+
   beforeAll(async () => {
     kube = new Kube(peerEnv("KUBECONFIG"))
     await kube.installCrds()
@@ -87,10 +99,18 @@ describe.skipIf(kubePeer.skip || vaultPeer.skip)("controller: Vault KV end to en
     await root.mount({ mount_point: v1Mount, type: "kv", options: { version: "1" } })
     await root.write(`${v1Mount}/app/cfg`, { token: values.v1, port: "8080" })
     await kubernetesAuthMount(root, kube, k8sMount)
-    // The controller asks TokenRequest for audience "vault" (as ESO does); the role checks it.
+    // As ESO: with no serviceAccountRef.audiences the TokenRequest carries the API server's
+    // default audience, so a role set up for ESO (pinned to that audience) works unchanged...
+    const k8sRole = { bound_service_account_names: "reader", bound_service_account_namespaces: ns }
     await root.write(`auth/${k8sMount}/role/reader`, {
-      bound_service_account_names: "reader",
-      bound_service_account_namespaces: ns,
+      ...k8sRole,
+      audience: await apiAudience(),
+      token_policies: policy,
+      token_ttl: "10m",
+    })
+    // ...and serviceAccountRef.audiences meets a role that pins its audience.
+    await root.write(`auth/${k8sMount}/role/reader-aud`, {
+      ...k8sRole,
       audience: "vault",
       token_policies: policy,
       token_ttl: "10m",
@@ -113,6 +133,15 @@ describe.skipIf(kubePeer.skip || vaultPeer.skip)("controller: Vault KV end to en
       }),
     )
     await kube.apply(
+      vaultStore(ns, "k8s-aud", {
+        kubernetes: {
+          mountPath: k8sMount,
+          role: "reader-aud",
+          serviceAccountRef: { name: "reader", audiences: ["vault"] },
+        },
+      }),
+    )
+    await kube.apply(
       vaultStore(ns, "approle", {
         appRole: { path: "approle", roleId: role.roleId, secretRef: { name: "approle", key: "secret-id" } },
       }),
@@ -120,7 +149,7 @@ describe.skipIf(kubePeer.skip || vaultPeer.skip)("controller: Vault KV end to en
     await kube.apply(
       vaultStore(ns, "revocable", { tokenSecretRef: { name: "revocable-token", key: "token" } }),
     )
-    for (const s of ["token", "v1", "k8s", "approle", "revocable"])
+    for (const s of ["token", "v1", "k8s", "k8s-aud", "approle", "revocable"])
       await kube.waitReady("secretstores", ns, s, "StoreValidated")
   }, 120_000)
 
@@ -170,13 +199,14 @@ describe.skipIf(kubePeer.skip || vaultPeer.skip)("controller: Vault KV end to en
   })
 
   it("should log in with Kubernetes auth (TokenRequest validated by Vault against the API server) and with AppRole", async () => {
-    for (const store of ["k8s", "approle"])
+    for (const store of ["k8s", "k8s-aud", "approle"])
       await kube.apply(
         externalSecret(ns, `via-${store}`, store, {
           data: [{ secretKey: "user", remoteRef: { key: db, property: "user" } }],
         }),
       )
     await until("k8s Secret", "via-k8s", { user: values.user })
+    await until("k8s (audience vault) Secret", "via-k8s-aud", { user: values.user })
     await until("approle Secret", "via-approle", { user: values.user })
   })
 
@@ -272,7 +302,7 @@ describe.skipIf(kubePeer.skip || vaultPeer.skip)("controller: Vault KV end to en
     )
     const storeStatuses = JSON.stringify(
       await Promise.all(
-        ["token", "v1", "k8s", "approle", "revocable"].map((n) => kube.get("secretstores", ns, n)),
+        ["token", "v1", "k8s", "k8s-aud", "approle", "revocable"].map((n) => kube.get("secretstores", ns, n)),
       ).then((objs) => objs.map((o) => o["status"])),
     )
     const events = await kube.events(ns)
