@@ -1,6 +1,7 @@
 import { RE2JS } from "re2js"
 import { parse as parseYaml } from "yaml"
 import { BridgeError, ErrorCode } from "../errors.js"
+import { assertYamlDepth } from "../formats/yaml-depth.js"
 import { RuleKind, type SelectionRule } from "../seal/metadata-types.js"
 import type { CreationRule, StoreSettings } from "./creation-rule.js"
 import { parseKmsList, splitKeyList, type KeySpec } from "./key-spec.js"
@@ -28,6 +29,7 @@ const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !
 export function parseSopsConfig(text: string, path: string): SopsConfig {
   let raw: unknown
   try {
+    assertYamlDepth(text, path)
     raw = parseYaml(text)
   } catch (err) {
     throw new BridgeError(ErrorCode.Config, `${path}: not valid yaml`, { cause: err })

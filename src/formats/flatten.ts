@@ -27,12 +27,17 @@ type Building =
   | { kind: "list"; children: Map<string, Building> }
   | { kind: "leaf"; value: string }
 
+/** sops metadata is four levels deep; a flat key nesting far deeper is damage (or a stack bomb). */
+const MAX_METADATA_DEPTH = 32
+
 /** Rebuilds the metadata tree from flat pairs (prefix already removed). @throws FormatError */
 export function unflattenMetadata(pairs: readonly (readonly [string, string])[], source: string): MapNode {
   const root: Building = { kind: "map", children: new Map() }
   for (const [key, value] of pairs) {
     const parts = key.split(/__(map|list)_/)
     // parts: [first, kind, name, kind, name, ...]
+    if (parts.length > 2 * MAX_METADATA_DEPTH + 1)
+      throw new FormatError(source, undefined, "sops metadata nested too deep")
     let node: Building = root
     let name = parts[0] ?? ""
     for (let i = 1; i < parts.length; i += 2) {

@@ -3,6 +3,12 @@ import type { ListItem, MapItem, Scalar, TreeNode } from "../tree/node.js"
 
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
+/**
+ * Deeper nesting is refused, as the YAML reader does: every later step (seal, MAC, emit) walks
+ * the tree recursively, and a nesting bomb (`[[[[…`) would otherwise overflow the stack.
+ * Go's encoding/json allows 10,000; no real secrets file comes near 1,000.
+ */
+const MAX_DEPTH = 1000
 
 /**
  * A small JSON parser that keeps what `JSON.parse` loses and sops keeps: key order as written,
@@ -20,6 +26,7 @@ export function parseJson(text: string, source: string): TreeNode {
 
 class Parser {
   i = 0
+  depth = 0
   readonly s: string
   readonly source: string
   constructor(s: string, source: string) {
@@ -61,12 +68,18 @@ class Parser {
     return scalar(v)
   }
 
+  nest(): void {
+    if (++this.depth > MAX_DEPTH) this.fail(`nesting deeper than ${String(MAX_DEPTH)} levels`)
+  }
+
   object(): TreeNode {
+    this.nest()
     this.i++
     const items: MapItem[] = []
     this.ws()
     if (this.s[this.i] === "}") {
       this.i++
+      this.depth--
       return { kind: "map", items }
     }
     for (;;) {
@@ -80,17 +93,22 @@ class Parser {
       items.push({ kind: "entry", key, value: this.value() })
       this.ws()
       const c = this.s[this.i++]
-      if (c === "}") return { kind: "map", items }
+      if (c === "}") {
+        this.depth--
+        return { kind: "map", items }
+      }
       if (c !== ",") this.fail('expected "," or "}" in an object')
     }
   }
 
   array(): TreeNode {
+    this.nest()
     this.i++
     const items: ListItem[] = []
     this.ws()
     if (this.s[this.i] === "]") {
       this.i++
+      this.depth--
       return { kind: "list", items }
     }
     for (;;) {
@@ -98,7 +116,10 @@ class Parser {
       items.push(this.value())
       this.ws()
       const c = this.s[this.i++]
-      if (c === "]") return { kind: "list", items }
+      if (c === "]") {
+        this.depth--
+        return { kind: "list", items }
+      }
       if (c !== ",") this.fail('expected "," or "]" in an array')
     }
   }

@@ -1,6 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from "yaml"
 import { FormatError, positionOf } from "../errors.js"
 import type { Branch, ListItem, MapItem, Scalar, TreeNode } from "../tree/node.js"
+import { assertYamlDepth } from "./yaml-depth.js"
 import { resolvePlain } from "./yaml-scalar.js"
 
 const STR_TAG = "tag:yaml.org,2002:str"
@@ -14,6 +15,7 @@ const BINARY_TAG = "tag:yaml.org,2002:binary"
  * failsafe schema so every scalar keeps its source text and we type it with go-yaml's rules.
  */
 export function readYaml(text: string, source: string): Branch[] {
+  assertYamlDepth(text, source)
   const docs = parseAllDocuments(text, { schema: "failsafe", uniqueKeys: false, prettyErrors: false })
   if (!Array.isArray(docs)) return []
   const branches: Branch[] = []
@@ -36,7 +38,7 @@ function firstLine(s: string): string {
 }
 
 function readDocument(doc: Document.Parsed, source: string, text: string): Branch {
-  const ctx: Ctx = { doc, source, text }
+  const ctx: Ctx = { doc, source, text, budget: aliasBudget(text) }
   const items: MapItem[] = []
   pushComments(items, doc.commentBefore)
   const root = doc.contents
@@ -62,7 +64,15 @@ interface Ctx {
   readonly doc: Document.Parsed
   readonly source: string
   readonly text: string
+  /** Nodes left to build: aliases expand, so a "billion laughs" file would never end. */
+  budget: number
 }
+
+/**
+ * Without aliases a document has fewer nodes than characters; ten times that (plus room for
+ * small files) leaves ordinary anchors alone and stops an alias bomb with go-yaml's words.
+ */
+const aliasBudget = (text: string): number => 10 * text.length + 10_000
 
 function lineOf(ctx: Ctx, node: Node | null | undefined): number | undefined {
   const offset = node?.range?.[0]
@@ -86,6 +96,8 @@ function pushComments(
 
 function readNode(node: unknown, ctx: Ctx, depth = 0): TreeNode {
   if (depth > 1000) throw new FormatError(ctx.source, undefined, "yaml nesting too deep (alias loop?)")
+  if (--ctx.budget < 0)
+    throw new FormatError(ctx.source, undefined, "invalid yaml: document contains excessive aliasing")
   if (isAlias(node)) return readNode(node.resolve(ctx.doc), ctx, depth + 1)
   if (isMap(node)) return readMap(node, ctx, depth)
   if (isSeq(node)) {

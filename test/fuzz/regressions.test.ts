@@ -1,0 +1,64 @@
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { describe, expect, it } from "vitest"
+import { parseSopsConfig } from "../../src/config/sops-config.js"
+import { BridgeError } from "../../src/errors.js"
+import type { FormatName } from "../../src/formats/format.js"
+import { formats } from "../../src/formats/registry.js"
+import { FIXTURES } from "../helpers/vectors.js"
+
+// Crashers the fuzzer found (test/fuzz/), kept as fixtures: each one crashed a parser with an
+// uncoded error (stack overflow), exhausted memory or took seconds before the fix.
+const fixture = (name: string): Uint8Array => readFileSync(join(FIXTURES, "fuzz", name))
+
+function codedError(fn: () => unknown): BridgeError {
+  const start = process.cpuUsage()
+  let caught: unknown
+  try {
+    fn()
+  } catch (err) {
+    caught = err
+  }
+  const used = process.cpuUsage(start)
+  expect((used.user + used.system) / 1000).toBeLessThan(1000)
+  expect(caught).toBeInstanceOf(BridgeError)
+  return caught as BridgeError
+}
+
+describe("fuzz regressions", () => {
+  const cases: [string, FormatName, "parse" | "parseSealed", string][] = [
+    ["json-nesting-bomb.json", "json", "parse", "FORMAT"],
+    ["json-object-nesting-bomb.json", "json", "parseSealed", "FORMAT"],
+    ["dotenv-deep-metadata.env", "dotenv", "parseSealed", "FORMAT"],
+    ["yaml-alias-bomb.yaml", "yaml", "parse", "FORMAT"],
+    ["yaml-flow-nesting-bomb.yaml", "yaml", "parse", "FORMAT"],
+    ["yaml-block-nesting-bomb.yaml", "yaml", "parse", "FORMAT"],
+  ]
+  for (const [file, format, fn, code] of cases) {
+    it(`${file}: ${format} ${fn} fails fast with ${code}`, () => {
+      const err = codedError(() => formats[format][fn](fixture(file), file))
+      expect(err.code).toBe(code)
+      expect(err.message).toMatch(/deep|aliasing/)
+    })
+  }
+
+  it("sops-config-nesting-bomb.yaml: .sops.yaml parse fails fast with CONFIG", () => {
+    const text = new TextDecoder().decode(fixture("sops-config-nesting-bomb.yaml"))
+    expect(codedError(() => parseSopsConfig(text, ".sops.yaml")).code).toBe("CONFIG")
+  })
+
+  it("should still read nesting up to the limit and ordinary anchors", () => {
+    const nested = "a: " + "[".repeat(400) + "]".repeat(400) + "\n"
+    expect(formats.yaml.parse(new TextEncoder().encode(nested), "n.yaml")).toHaveLength(1)
+    const json = "[".repeat(900) + "]".repeat(900)
+    expect(() => formats.json.parse(new TextEncoder().encode(`{"a": ${json}}`), "n.json")).not.toThrow()
+    const anchors = "base: &b {x: 1, y: 2}\none: *b\ntwo: *b\nthree: [*b, *b, *b]\n"
+    const [doc] = formats.yaml.parse(new TextEncoder().encode(anchors), "a.yaml")
+    expect(doc?.items.map((it) => (it.kind === "entry" ? it.key : ""))).toEqual([
+      "base",
+      "one",
+      "two",
+      "three",
+    ])
+  })
+})
