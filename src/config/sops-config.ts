@@ -30,7 +30,8 @@ export function parseSopsConfig(text: string, path: string): SopsConfig {
   let raw: unknown
   try {
     assertYamlDepth(text, path)
-    raw = parseYaml(text)
+    // logLevel: the package would print warnings (with source excerpts) on the process's stderr.
+    raw = parseYaml(text, { logLevel: "error" })
   } catch (err) {
     throw new BridgeError(ErrorCode.Config, `${path}: not valid yaml`, { cause: err })
   }

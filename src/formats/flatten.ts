@@ -63,7 +63,11 @@ function build(b: Building, source: string): TreeNode {
     const items: MapEntry[] = [...b.children].map(([k, v]) => entry(k, build(v, source)))
     return map(items)
   }
-  const indices = [...b.children.keys()].map(Number).sort((x, y) => x - y)
+  const names = [...b.children.keys()]
+  // Only canonical decimals: Number("") and Number(" 1") would pass as indices 0 and 1.
+  if (!names.every((k) => /^(0|[1-9]\d{0,8})$/.test(k)))
+    throw new FormatError(source, undefined, "sops metadata list index is not a number")
+  const indices = names.map(Number).sort((x, y) => x - y)
   if (indices.some((n, i) => n !== i))
     throw new FormatError(source, undefined, "sops metadata list indices are not contiguous")
   return list(indices.map((i) => build(b.children.get(String(i)) as Building, source)))
