@@ -123,6 +123,21 @@ export { envFromBranch } from "./ops/exec-env.js"
 export { EDIT_EXAMPLES } from "./ops/edit-example.js"
 // groups add/delete, publish (keys2)
 export { addKeyGroup, deleteKeyGroup, type GroupsRequest } from "./ops/key-groups.js"
+export {
+  matchDestinationRule,
+  parseDestinationRules,
+  type Destination,
+  type DestinationRule,
+} from "./config/destination-rules.js"
+export {
+  preparePublish,
+  vaultApiPath,
+  withoutExtension,
+  type Prepared,
+  type PublishRequest,
+} from "./ops/publish.js"
+export { publishSinks, uploadPrepared, type PublishEnv, type PublishSinks } from "./ops/publish-upload.js"
+export { branchesToJson, type JsonValue } from "./ops/publish-json.js"
 
 // hardening (issue 8): temp file names shared by the CLI, the scanner and hooks
 export {

@@ -67,7 +67,8 @@ function parseStores(raw: unknown, path: string): StoreSettings {
   }
 }
 
-function parseRule(raw: unknown, where: string): ParsedRule {
+/** One `creation_rules` entry (also a destination rule's `recreation_rule`). @throws CONFIG */
+export function parseRule(raw: unknown, where: string): ParsedRule {
   if (!isObj(raw)) throw new BridgeError(ErrorCode.Config, `${where}: must be a mapping`)
   const pathRegex = optString(raw, "path_regex", where)
   if (pathRegex !== undefined) {
