@@ -1,5 +1,6 @@
 import { MemoryProvider, type StoreConfig } from "../../src/index.js"
-import type { Kind } from "../../controller/api/constants.js"
+import { Kind } from "../../controller/api/constants.js"
+import { reconcileStore } from "../../controller/reconcile/store.js"
 import type {
   CustomObject,
   EventRef,
@@ -291,4 +292,19 @@ export function harness(): Harness {
     callTimeoutMs: 5_000,
   }
   return { kube, provider, clock, deps, logs, configs }
+}
+
+/** A namespaced Vault SecretStore (token auth) reconciled to Ready in the fake cluster. */
+export async function readyVaultStore(h: Harness, ns: string, name: string, deps = h.deps): Promise<void> {
+  h.kube.putSecret(ns, "tok", { token: "t" })
+  h.kube.put(Kind.SecretStore, ns, name, {
+    provider: {
+      vault: {
+        server: "http://127.0.0.1:8200",
+        path: "secret",
+        auth: { tokenSecretRef: { name: "tok", key: "token" } },
+      },
+    },
+  })
+  await reconcileStore(deps, { kind: Kind.SecretStore, namespace: ns, name }, new AbortController().signal)
 }

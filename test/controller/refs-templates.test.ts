@@ -3,10 +3,9 @@ import { BridgeError, ErrorCode } from "../../src/index.js"
 import { Kind } from "../../controller/api/constants.js"
 import { controllerOptions } from "../../controller/flags.js"
 import { reconcileExternalSecret } from "../../controller/reconcile/external-secret.js"
-import { reconcileStore } from "../../controller/reconcile/store.js"
 import { RefIndex, workKey } from "../../controller/refs.js"
 import { templateRenderer } from "../../controller/templates.js"
-import { harness } from "./fakes.js"
+import { harness, readyVaultStore } from "./fakes.js"
 
 describe("RefIndex", () => {
   it("should map stores to their ExternalSecrets and Secrets to their owners, and forget on delete", () => {
@@ -68,21 +67,7 @@ describe("templates", () => {
   it("should render target.template.data over the fetched values and set the Secret type", async () => {
     const h = harness()
     const deps = { ...h.deps, renderTemplate: templateRenderer(render) }
-    h.kube.putSecret("ns", "tok", { token: "t" })
-    h.kube.put(Kind.SecretStore, "ns", "s", {
-      provider: {
-        vault: {
-          server: "http://v",
-          path: "secret",
-          auth: { tokenSecretRef: { name: "tok", key: "token" } },
-        },
-      },
-    })
-    await reconcileStore(
-      deps,
-      { kind: Kind.SecretStore, namespace: "ns", name: "s" },
-      new AbortController().signal,
-    )
+    await readyVaultStore(h, "ns", "s", deps)
     h.provider.put("db", { user: "u", pass: "p" })
     h.kube.put(Kind.ExternalSecret, "ns", "e", {
       secretStoreRef: { name: "s" },

@@ -2,9 +2,8 @@ import { describe, expect, it } from "vitest"
 import { Kind, RESTARTED_AT_ANNOTATION } from "../../controller/api/constants.js"
 import type { RolloutTarget } from "../../controller/api/types.js"
 import { reconcileExternalSecret } from "../../controller/reconcile/external-secret.js"
-import { reconcileStore } from "../../controller/reconcile/store.js"
 import { RolloutRestarter } from "../../controller/rollout.js"
-import { FakeKube, harness } from "./fakes.js"
+import { FakeKube, harness, readyVaultStore } from "./fakes.js"
 
 /** Virtual timers: run() fires whatever is due at `t`. */
 function timers() {
@@ -96,21 +95,7 @@ describe("rolloutRestartTargets in the ExternalSecret reconcile", () => {
           void requests.push(`${ns}/${t.map((x) => x.name).join(",")}/${s}`),
       },
     }
-    h.kube.putSecret("ns", "tok", { token: "t" })
-    h.kube.put(Kind.SecretStore, "ns", "vault", {
-      provider: {
-        vault: {
-          server: "http://127.0.0.1:8200",
-          path: "secret",
-          auth: { tokenSecretRef: { name: "tok", key: "token" } },
-        },
-      },
-    })
-    await reconcileStore(
-      deps,
-      { kind: Kind.SecretStore, namespace: "ns", name: "vault" },
-      new AbortController().signal,
-    )
+    await readyVaultStore(h, "ns", "vault", deps)
     h.provider.put("db", { password: "one" })
     h.kube.put(Kind.ExternalSecret, "ns", "app", {
       secretStoreRef: { name: "vault" },

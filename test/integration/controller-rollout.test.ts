@@ -1,7 +1,7 @@
 import { AppsV1Api } from "@kubernetes/client-node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { ControllerProcess, Kube, sleep, suffix, waitFor } from "./controller-harness.js"
-import { externalSecret, vaultRoot, vaultStore } from "./controller-vault-fixture.js"
+import { type ControllerProcess, Kube, sleep, suffix, waitFor } from "./controller-harness.js"
+import { externalSecret, startController, vaultRoot, vaultStore } from "./controller-vault-fixture.js"
 import { peerEnv, requirePeer } from "./peers.js"
 
 // rolloutRestartTargets through the built controller: three Secrets rotating together, one restart.
@@ -41,21 +41,7 @@ describe.skipIf(kubePeer.skip || vaultPeer.skip)("controller: rollout restarts",
         },
       },
     })
-    ctl = await ControllerProcess.start(
-      [
-        "--kubeconfig",
-        peerEnv("KUBECONFIG"),
-        "--namespace",
-        ns,
-        "--hash-key-secret",
-        `${ns}/hash-key`,
-        "--rollout-debounce",
-        "5s",
-        "--fetch-window",
-        "100ms",
-      ],
-      {},
-    )
+    ctl = await startController([ns], {}, ["--rollout-debounce", "5s", "--fetch-window", "100ms"])
     await kube.apply(vaultStore(ns, "vault", { tokenSecretRef: { name: "vault-token", key: "token" } }))
     await kube.waitReady("secretstores", ns, "vault", "StoreValidated")
     for (const [i, key] of keys.entries())

@@ -1,7 +1,7 @@
 import { chromium, type Browser, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { ControllerProcess, Kube, suffix, waitFor } from "./controller-harness.js"
-import { externalSecret, vaultRoot, vaultStore } from "./controller-vault-fixture.js"
+import { type ControllerProcess, Kube, suffix, waitFor } from "./controller-harness.js"
+import { externalSecret, startController, vaultRoot, vaultStore } from "./controller-vault-fixture.js"
 import { peerEnv, requireBinary, requirePeer } from "./peers.js"
 
 // The read-only status page of a running controller, in Debian's headless Chromium.
@@ -30,20 +30,7 @@ describe.skipIf(kubePeer.skip || vaultPeer.skip || browserBin.skip)(
         await kube.secret(ns, "vault-token", { token: peerEnv("VAULT_TOKEN") })
       }
       await root.write(`secret/data/${key}`, { data: { password } })
-      ctl = await ControllerProcess.start(
-        [
-          "--kubeconfig",
-          peerEnv("KUBECONFIG"),
-          "--namespace",
-          `${nsA},${nsB}`,
-          "--hash-key-secret",
-          `${nsA}/hash-key`,
-          "--store-refresh",
-          "2s",
-          "--status-page",
-        ],
-        {},
-      )
+      ctl = await startController([nsA, nsB], {}, ["--status-page"])
       for (const ns of [nsA, nsB]) {
         await kube.apply(vaultStore(ns, "vault", { tokenSecretRef: { name: "vault-token", key: "token" } }))
         await kube.waitReady("secretstores", ns, "vault", "StoreValidated")

@@ -55,6 +55,7 @@ export function externalSecret(
 export function startController(
   namespaces: readonly string[],
   env: Record<string, string | undefined> = {},
+  extraArgs: readonly string[] = [],
 ): Promise<ControllerProcess> {
   const first = namespaces[0] ?? "default"
   return ControllerProcess.start(
@@ -69,6 +70,7 @@ export function startController(
       "2s",
       "--watch-timeout",
       "20s",
+      ...extraArgs,
     ],
     env,
   )
