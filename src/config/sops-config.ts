@@ -1,9 +1,10 @@
 import { RE2JS } from "re2js"
-import { parse as parseYaml } from "yaml"
+import { parseDocument } from "yaml"
 import { BridgeError, ErrorCode } from "../errors.js"
 import { assertYamlDepth } from "../formats/yaml-depth.js"
 import { RuleKind, type SelectionRule } from "../seal/metadata-types.js"
 import type { CreationRule, StoreSettings } from "./creation-rule.js"
+import { yamlErrorAt } from "../formats/yaml-error.js"
 import { parseKmsList, splitKeyList, type KeySpec } from "./key-spec.js"
 
 /** A parsed `.sops.yaml`: creation rules in file order plus store formatting settings. */
@@ -20,6 +21,8 @@ export interface ParsedRule extends CreationRule {
 
 type Obj = Record<string, unknown>
 
+const CONFIG_HINT = "fix .sops.yaml: README's `.sops.yaml` section lists the fields sops and sealbridge read"
+
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v)
 
 /**
@@ -27,14 +30,7 @@ const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !
  * @throws BridgeError CONFIG naming the field that is wrong
  */
 export function parseSopsConfig(text: string, path: string): SopsConfig {
-  let raw: unknown
-  try {
-    assertYamlDepth(text, path)
-    // logLevel: the package would print warnings (with source excerpts) on the process's stderr.
-    raw = parseYaml(text, { logLevel: "error" })
-  } catch (err) {
-    throw new BridgeError(ErrorCode.Config, `${path}: not valid yaml`, { cause: err })
-  }
+  const raw = readConfigYaml(text, path)
   if (raw === null || raw === undefined) return { path, rules: [], stores: {} }
   if (!isObj(raw)) throw configError(path, "top level must be a mapping")
   const rulesRaw = raw["creation_rules"]
@@ -44,6 +40,35 @@ export function parseSopsConfig(text: string, path: string): SopsConfig {
     for (const [i, r] of rulesRaw.entries()) rules.push(parseRule(r, `${path}: creation_rules[${i}]`))
   }
   return { path, rules, stores: parseStores(raw["stores"], path) }
+}
+
+/**
+ * The YAML of `.sops.yaml` as plain data. A syntax error gives line and column; no message
+ * carries the parser's own text or a cause, since those quote the input (and --debug prints
+ * causes).
+ */
+function readConfigYaml(text: string, path: string): unknown {
+  try {
+    assertYamlDepth(text, path)
+  } catch (err) {
+    const message = err instanceof Error ? err.message : `${path}: not valid yaml`
+    throw new BridgeError(ErrorCode.Config, message, { hint: CONFIG_HINT })
+  }
+  // logLevel: the package would print warnings (with source excerpts) on the process's stderr.
+  const doc = parseDocument(text, { prettyErrors: false, logLevel: "error" })
+  const err = doc.errors[0]
+  if (err !== undefined) {
+    const { line, column, reason } = yamlErrorAt(text, err)
+    throw new BridgeError(ErrorCode.Config, `${path}:${line}:${column}: not valid yaml: ${reason}`, {
+      hint: CONFIG_HINT,
+    })
+  }
+  try {
+    return doc.toJS()
+  } catch {
+    // toJS refuses alias bombs (yaml's maxAliasCount).
+    throw new BridgeError(ErrorCode.Config, `${path}: too many aliases`, { hint: CONFIG_HINT })
+  }
 }
 
 function parseStores(raw: unknown, path: string): StoreSettings {
@@ -69,7 +94,8 @@ function parseStores(raw: unknown, path: string): StoreSettings {
 
 /** One `creation_rules` entry (also a destination rule's `recreation_rule`). @throws CONFIG */
 export function parseRule(raw: unknown, where: string): ParsedRule {
-  if (!isObj(raw)) throw new BridgeError(ErrorCode.Config, `${where}: must be a mapping`)
+  if (!isObj(raw))
+    throw new BridgeError(ErrorCode.Config, `${where}: must be a mapping`, { hint: CONFIG_HINT })
   const pathRegex = optString(raw, "path_regex", where)
   if (pathRegex !== undefined) {
     try {
@@ -77,6 +103,7 @@ export function parseRule(raw: unknown, where: string): ParsedRule {
     } catch (err) {
       throw new BridgeError(ErrorCode.Config, `${where}.path_regex: not a valid RE2 regular expression`, {
         cause: err,
+        hint: CONFIG_HINT,
       })
     }
   }
@@ -90,11 +117,15 @@ export function parseRule(raw: unknown, where: string): ParsedRule {
     threshold !== undefined &&
     (typeof threshold !== "number" || !Number.isInteger(threshold) || threshold < 0)
   ) {
-    throw new BridgeError(ErrorCode.Config, `${where}.shamir_threshold: must be a whole number`)
+    throw new BridgeError(ErrorCode.Config, `${where}.shamir_threshold: must be a whole number`, {
+      hint: CONFIG_HINT,
+    })
   }
   const mac = raw["mac_only_encrypted"]
   if (mac !== undefined && typeof mac !== "boolean") {
-    throw new BridgeError(ErrorCode.Config, `${where}.mac_only_encrypted: must be true or false`)
+    throw new BridgeError(ErrorCode.Config, `${where}.mac_only_encrypted: must be true or false`, {
+      hint: CONFIG_HINT,
+    })
   }
   return {
     pathRegex: pathRegex ?? null,
@@ -138,12 +169,14 @@ function flatKeys(raw: Obj, where: string, awsProfile: string | undefined): KeyS
 }
 
 function parseKeyGroups(raw: unknown, where: string): KeySpec[][] {
-  if (!Array.isArray(raw)) throw new BridgeError(ErrorCode.Config, `${where}: must be a list`)
+  if (!Array.isArray(raw))
+    throw new BridgeError(ErrorCode.Config, `${where}: must be a list`, { hint: CONFIG_HINT })
   return raw.map((g, i) => parseGroup(g, `${where}[${i}]`))
 }
 
 function parseGroup(raw: unknown, where: string): KeySpec[] {
-  if (!isObj(raw)) throw new BridgeError(ErrorCode.Config, `${where}: must be a mapping`)
+  if (!isObj(raw))
+    throw new BridgeError(ErrorCode.Config, `${where}: must be a mapping`, { hint: CONFIG_HINT })
   const keys: KeySpec[] = []
   for (const r of listOnly(raw["age"], `${where}.age`))
     keys.push({ kind: "age", recipient: str(r, `${where}.age`) })
@@ -154,7 +187,10 @@ function parseGroup(raw: unknown, where: string): KeySpec[] {
   for (const uri of listOnly(raw["hc_vault"], `${where}.hc_vault`))
     keys.push({ kind: "hc_vault", uri: str(uri, `${where}.hc_vault`) })
   for (const [i, g] of listOnly(raw["gcp_kms"], `${where}.gcp_kms`).entries()) {
-    if (!isObj(g)) throw new BridgeError(ErrorCode.Config, `${where}.gcp_kms[${i}]: must be a mapping`)
+    if (!isObj(g))
+      throw new BridgeError(ErrorCode.Config, `${where}.gcp_kms[${i}]: must be a mapping`, {
+        hint: CONFIG_HINT,
+      })
     keys.push({ kind: "gcp_kms", resourceId: str(g["resource_id"], `${where}.gcp_kms[${i}].resource_id`) })
   }
   for (const [i, m] of listOnly(raw["merge"], `${where}.merge`).entries())
@@ -163,11 +199,13 @@ function parseGroup(raw: unknown, where: string): KeySpec[] {
 }
 
 function groupKms(raw: unknown, where: string): KeySpec {
-  if (!isObj(raw)) throw new BridgeError(ErrorCode.Config, `${where}: must be a mapping`)
+  if (!isObj(raw))
+    throw new BridgeError(ErrorCode.Config, `${where}: must be a mapping`, { hint: CONFIG_HINT })
   const ctx = raw["context"]
   let context: Record<string, string> | undefined
   if (ctx !== undefined && ctx !== null) {
-    if (!isObj(ctx)) throw new BridgeError(ErrorCode.Config, `${where}.context: must be a mapping`)
+    if (!isObj(ctx))
+      throw new BridgeError(ErrorCode.Config, `${where}.context: must be a mapping`, { hint: CONFIG_HINT })
     context = Object.fromEntries(Object.entries(ctx).map(([k, v]) => [k, String(v)]))
   }
   const role = optString(raw, "role", where)
@@ -195,27 +233,32 @@ function stringList(v: unknown, where: string): string[] {
   if (v === undefined || v === null) return []
   if (typeof v === "string") return splitKeyList(v)
   if (Array.isArray(v)) return v.map((x) => str(x, where).trim()).filter((x) => x !== "")
-  throw new BridgeError(ErrorCode.Config, `${where}: must be a string or a list of strings`)
+  throw new BridgeError(ErrorCode.Config, `${where}: must be a string or a list of strings`, {
+    hint: CONFIG_HINT,
+  })
 }
 
 function listOnly(v: unknown, where: string): unknown[] {
   if (v === undefined || v === null) return []
-  if (!Array.isArray(v)) throw new BridgeError(ErrorCode.Config, `${where}: must be a list`)
+  if (!Array.isArray(v))
+    throw new BridgeError(ErrorCode.Config, `${where}: must be a list`, { hint: CONFIG_HINT })
   return v
 }
 
 function str(v: unknown, where: string): string {
-  if (typeof v !== "string") throw new BridgeError(ErrorCode.Config, `${where}: must be a string`)
+  if (typeof v !== "string")
+    throw new BridgeError(ErrorCode.Config, `${where}: must be a string`, { hint: CONFIG_HINT })
   return v
 }
 
 function optString(raw: Obj, key: string, where: string): string | undefined {
   const v = raw[key]
   if (v === undefined || v === null) return undefined
-  if (typeof v !== "string") throw new BridgeError(ErrorCode.Config, `${where}.${key}: must be a string`)
+  if (typeof v !== "string")
+    throw new BridgeError(ErrorCode.Config, `${where}.${key}: must be a string`, { hint: CONFIG_HINT })
   return v
 }
 
 function configError(path: string, message: string): BridgeError {
-  return new BridgeError(ErrorCode.Config, `${path}: ${message}`)
+  return new BridgeError(ErrorCode.Config, `${path}: ${message}`, { hint: CONFIG_HINT })
 }

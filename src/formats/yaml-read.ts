@@ -1,7 +1,8 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from "yaml"
-import { FormatError, positionOf } from "../errors.js"
+import { FormatError } from "../errors.js"
 import type { Branch, ListItem, MapItem, Scalar, TreeNode } from "../tree/node.js"
 import { assertYamlDepth } from "./yaml-depth.js"
+import { yamlErrorAt } from "./yaml-error.js"
 import { resolvePlain } from "./yaml-scalar.js"
 
 const STR_TAG = "tag:yaml.org,2002:str"
@@ -22,19 +23,12 @@ export function readYaml(text: string, source: string): Branch[] {
   for (const doc of docs) {
     const err = doc.errors[0]
     if (err !== undefined) {
-      const { line, column } = positionOf(text, err.pos[0])
-      throw new FormatError(source, line, `invalid yaml: ${firstLine(err.message)}`, { column })
+      const { line, column, reason } = yamlErrorAt(text, err)
+      throw new FormatError(source, line, `invalid yaml: ${reason}`, { column })
     }
     branches.push(readDocument(doc, source, text))
   }
   return branches
-}
-
-/** The parser's message without source excerpts: a broken plain file may be full of secrets. */
-function firstLine(s: string): string {
-  return (s.split("\n")[0] ?? s)
-    .replace(/ at line \d+, column \d+:?$/, "")
-    .replace(/"[^"]*"|'[^']*'|`[^`]*`/g, "…")
 }
 
 function readDocument(doc: Document.Parsed, source: string, text: string): Branch {

@@ -71,6 +71,41 @@ describe("parseSopsConfig", () => {
     )
   })
 
+  it("should give line and column of a syntax error, quote no input and carry a hint", () => {
+    const cases: [string, string][] = [
+      ['creation_rules:\n  - age: "hunter2-secret\n', "/r/.sops.yaml:3:1: not valid yaml: "],
+      ["creation_rules:\n\t- age: hunter2-secret\n", "/r/.sops.yaml:2:1: not valid yaml: "],
+      ["creation_rules:\n  - age: x\n    age: hunter2-secret\n", "/r/.sops.yaml:3:5: not valid yaml: "],
+    ]
+    for (const [text, prefix] of cases) {
+      let caught: unknown
+      try {
+        parseSopsConfig(text, "/r/.sops.yaml")
+      } catch (err) {
+        caught = err
+      }
+      expect(caught).toBeInstanceOf(BridgeError)
+      const err = caught as BridgeError
+      expect(err.code).toBe("CONFIG")
+      expect(err.message.startsWith(prefix), err.message).toBe(true)
+      expect(err.message).not.toMatch(/hunter2|secret|age:/)
+      // --debug prints causes: the parser's own message quotes the input, so none is kept.
+      expect(err.cause).toBeUndefined()
+      expect(err.hint).toContain(".sops.yaml")
+    }
+  })
+
+  it("should refuse an alias bomb as a config error", () => {
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for (const n of ["b", "c", "d", "e", "f"]) {
+      const prev = bomb.length === 1 ? "a" : String.fromCharCode(n.charCodeAt(0) - 1)
+      bomb.push(`${n}: &${n} [${Array(10).fill(`*${prev}`).join(", ")}]`)
+    }
+    expect(() => parseSopsConfig(bomb.join("\n") + "\n", "/r/.sops.yaml")).toThrow(
+      "/r/.sops.yaml: too many aliases",
+    )
+  })
+
   it("should refuse a path_regex that is not RE2 (e.g. a lookahead)", () => {
     expect(() => parseSopsConfig("creation_rules:\n  - path_regex: (?=x)\n", "/r/.sops.yaml")).toThrow(
       BridgeError,
