@@ -34,6 +34,8 @@ export interface Logger {
 export type TemplateRenderer = (
   templates: Readonly<Record<string, string>>,
   data: ReadonlyMap<string, Uint8Array>,
+  /** Field named in errors; default `target.template.data`. */
+  field?: string,
 ) => Map<string, Uint8Array>
 
 export interface LastApplied {

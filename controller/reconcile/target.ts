@@ -48,6 +48,8 @@ export function buildDesired(
         },
       }
   }
+  const meta = renderMetadata(deps, tpl, fetched)
+  if (!meta.ok) return meta
   const merge = spec.target.creationPolicy === CreationPolicy.Merge
   const type = merge ? undefined : (tpl?.type ?? "Opaque")
   const secret = desiredSecret(
@@ -55,8 +57,8 @@ export function buildDesired(
       name: spec.target.name,
       namespace: obj.metadata.namespace ?? "",
       ...(type === undefined ? {} : { type }),
-      labels: tpl?.labels ?? {},
-      annotations: tpl?.annotations ?? {},
+      labels: meta.labels,
+      annotations: meta.annotations,
       ...(spec.target.creationPolicy === CreationPolicy.Owner
         ? { owner: { kind: Kind.ExternalSecret, name: obj.metadata.name, uid: obj.metadata.uid } }
         : {}),
@@ -68,7 +70,36 @@ export function buildDesired(
   return { ok: true, secret }
 }
 
-function templateError(message: string): Built {
+type Meta = {
+  readonly ok: true
+  readonly labels: Record<string, string>
+  readonly annotations: Record<string, string>
+}
+
+/** As ESO, `template.metadata` labels and annotations are templates over the fetched values too. */
+function renderMetadata(
+  deps: ControllerDeps,
+  tpl: ExternalSecretSpec["target"]["template"],
+  fetched: ReadonlyMap<string, Uint8Array>,
+): Meta | Extract<Built, { ok: false }> {
+  if (tpl === undefined) return { ok: true, labels: {}, annotations: {} }
+  const render = deps.renderTemplate
+  if (render === undefined)
+    return { ok: true, labels: { ...tpl.labels }, annotations: { ...tpl.annotations } }
+  const text = (m: Map<string, Uint8Array>) =>
+    Object.fromEntries([...m].map(([k, v]) => [k, new TextDecoder().decode(v)]))
+  try {
+    return {
+      ok: true,
+      labels: text(render(tpl.labels, fetched, "target.template.metadata.labels")),
+      annotations: text(render(tpl.annotations, fetched, "target.template.metadata.annotations")),
+    }
+  } catch (err) {
+    return templateError(statusMessage(err))
+  }
+}
+
+function templateError(message: string): Extract<Built, { ok: false }> {
   return { ok: false, outcome: { ready: false, reason: Reason.TemplateError, message } }
 }
 

@@ -102,5 +102,37 @@ describe("templates", () => {
       message: 'target.template.data.x: line 1: function "nosuchfn" not defined',
     })
     expect(h.kube.secretText("ns", "e")).toEqual({ username: "u", dsn: "db://u:p@h" })
+
+    // metadata values are templates as well (ESO), and their errors name the field
+    h.kube.put(Kind.ExternalSecret, "ns", "e", {
+      secretStoreRef: { name: "s" },
+      target: {
+        template: {
+          metadata: { labels: { who: "{{ .user }}" }, annotations: { a: "{{ nosuchfn .user }}" } },
+        },
+      },
+      dataFrom: [{ extract: { key: "db" } }],
+    })
+    await reconcileExternalSecret(
+      deps,
+      { kind: Kind.ExternalSecret, namespace: "ns", name: "e" },
+      new AbortController().signal,
+    )
+    expect(h.kube.ready(Kind.ExternalSecret, "ns", "e")).toMatchObject({
+      reason: "TemplateError",
+      message: 'target.template.metadata.annotations.a: line 1: function "nosuchfn" not defined',
+    })
+    h.kube.put(Kind.ExternalSecret, "ns", "e", {
+      secretStoreRef: { name: "s" },
+      target: { template: { metadata: { labels: { who: "{{ .user }}" } } } },
+      dataFrom: [{ extract: { key: "db" } }],
+    })
+    await reconcileExternalSecret(
+      deps,
+      { kind: Kind.ExternalSecret, namespace: "ns", name: "e" },
+      new AbortController().signal,
+    )
+    expect(h.kube.secrets.get("ns/e")?.metadata.labels).toMatchObject({ who: "u" })
+    expect(h.kube.secretText("ns", "e")).toEqual({ user: "u", pass: "p" })
   })
 })

@@ -28,7 +28,11 @@ describe.skipIf(kubePeer.skip || vaultPeer.skip)("controller: target.template en
         name: "app-creds",
         template: {
           type: "kubernetes.io/basic-auth",
-          metadata: { labels: { app: "db" } },
+          // as in ESO, metadata values are templates too
+          metadata: {
+            labels: { app: "db", host: "{{ (.config | fromJson).host }}" },
+            annotations: { "example.com/port": "{{ (.config | fromJson).port }}" },
+          },
           data,
         },
       },
@@ -73,7 +77,8 @@ describe.skipIf(kubePeer.skip || vaultPeer.skip)("controller: target.template en
     expect(await kube.secretText(ns, "app-creds")).toEqual(expected(pass1))
     const live = await kube.core.readNamespacedSecret({ namespace: ns, name: "app-creds" })
     expect(live.type).toBe("kubernetes.io/basic-auth")
-    expect(live.metadata?.labels?.["app"]).toBe("db")
+    expect(live.metadata?.labels).toMatchObject({ app: "db", host: "db.internal" })
+    expect(live.metadata?.annotations?.["example.com/port"]).toBe("5432")
     expect(await kube.ready("externalsecrets", ns, "app")).toMatchObject({
       status: "True",
       reason: "SecretSynced",
