@@ -3,7 +3,8 @@
 // the median of BENCH_RUNS (default 5) fresh processes with peak RSS (GNU time), plus the cold
 // start. Prints the load average next to the figures (the machine is shared) and ends with a
 // Markdown table for README. Asserts nothing except that every opened file equals its input.
-// BENCH_CASES=yaml-10k,json-1mb picks rows; BENCH_TIMEOUT_S caps one process (default 300).
+// BENCH_CASES=yaml-10k,json-1mb picks rows (`keys` for the KMS/transit rows of bench/keys.mjs);
+// BENCH_TIMEOUT_S caps one process (default 300).
 import { execFileSync, spawnSync } from "node:child_process"
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { loadavg, tmpdir } from "node:os"
@@ -12,6 +13,7 @@ import { fileURLToPath } from "node:url"
 import { makeBinary, makeDotenv, makeJson, makeYaml } from "./inputs.mjs"
 import { measure } from "./measure.mjs"
 import { findSops } from "./sops-bin.mjs"
+import { keyRows } from "./keys.mjs"
 
 const cli = fileURLToPath(new URL("../dist/cli/bin.js", import.meta.url))
 const runs = Number(process.env.BENCH_RUNS ?? 5)
@@ -117,6 +119,8 @@ try {
       throw new Error(`${name}: decrypt did not give back the input`)
     for (const f of [ours, theirs, plain]) rmSync(f, { force: true })
   }
+  if (only === undefined || only.includes("keys"))
+    await keyRows({ dir, cli, sopsBin, record, timed: (cmd, args, env) => timed(cmd, args, env) })
   console.log(`load average at end: ${load()}`)
   console.log("\n| case | sealbridge | sops | ratio | CPU ratio |\n|---|---|---|---|---|")
   for (const r of rows) {

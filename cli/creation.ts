@@ -2,6 +2,7 @@ import path from "node:path"
 import {
   BridgeError,
   ErrorCode,
+  KeyWrapError,
   findConfigFile,
   matchCreationRule,
   parseEncryptionContext,
@@ -75,6 +76,12 @@ export async function resolveCreationRule(
           ),
         )
   if (keyGroups.every((g) => g.length === 0)) {
+    // A matching rule that names no key: sops gets as far as wrapping the data key and stops
+    // there, with the text tools match on.
+    if (fromConfig !== null)
+      throw new KeyWrapError("Could not generate data key: [empty key group provided]", [], {
+        hint: "the matching creation rule of .sops.yaml names no key: add age/kms/pgp/hc_vault keys to it",
+      })
     throw new BridgeError(
       ErrorCode.Config,
       "config file not found, or has no creation rules, and no keys provided through command line options",
