@@ -10,6 +10,7 @@ import {
 import { Kind } from "./api/constants.js"
 import { serveHealth, Metrics } from "./health.js"
 import { controllerOpeners, hashKey } from "./identity.js"
+import { CachedKube, ObjectCache } from "./kube/cache.js"
 import { ClientNodeKube } from "./kube/client.js"
 import { Watcher, type WatchedObject } from "./kube/watch.js"
 import { jsonLogger } from "./log.js"
@@ -65,7 +66,8 @@ function loadKubeConfig(opts: ControllerOptions): KubeConfig {
 export async function runController(opts: ControllerOptions): Promise<void> {
   const log = jsonLogger(opts.write)
   const kc = loadKubeConfig(opts)
-  const kube = new ClientNodeKube(kc)
+  const cache = new ObjectCache()
+  const kube = new CachedKube(new ClientNodeKube(kc), cache)
   const metrics = new Metrics()
   const restarts = new RolloutRestarter({
     kube,
@@ -131,6 +133,8 @@ export async function runController(opts: ControllerOptions): Promise<void> {
     const ns = obj.metadata?.namespace ?? ""
     const name = obj.metadata?.name ?? ""
     statusObjects.update(kind, obj, deleted)
+    if (deleted) cache.remove(kind, obj.metadata?.namespace, name)
+    else cache.put(kind, obj)
     if (kind === "Secret") {
       // A managed Secret changed or vanished: its owner re-checks the hash (no provider call).
       for (const owner of refs.ownersOfSecret(ns, name)) queue.add(owner)
@@ -142,22 +146,25 @@ export async function runController(opts: ControllerOptions): Promise<void> {
     if (kind === Kind.SecretStore || kind === Kind.ClusterSecretStore)
       for (const dep of refs.dependentsOfStore(key)) queue.add(dep)
   }
-  const watchers = watchTargets(kc, opts.namespaces).map(
-    ({ kind, target }) =>
-      new Watcher(
-        kc,
-        target,
-        {
-          onList: (items) => {
-            for (const o of items) onObject(kind, o, false)
-          },
-          onEvent: (type, o) => onObject(kind, o, type === "DELETED"),
-          onError: (err, attempt) =>
-            log.warn("watch restarting", { watch: target.name, attempt, error: safeMessage(err) }),
+  const watchers = watchTargets(kc, opts.namespaces).map(({ kind, scope, target }) => {
+    cache.expect(kind, scope)
+    return new Watcher(
+      kc,
+      target,
+      {
+        // A (re-)list enqueues only what is new, changed or gone since the cache last saw it.
+        onList: (items) => {
+          const { changed, removed } = cache.replace(kind, scope, items)
+          for (const o of removed) onObject(kind, o, true)
+          for (const o of changed) onObject(kind, o, false)
         },
-        { random: Math.random, minTimeoutSeconds: opts.watchTimeoutSeconds, maxBackoffMs: 30_000 },
-      ),
-  )
+        onEvent: (type, o) => onObject(kind, o, type === "DELETED"),
+        onError: (err, attempt) =>
+          log.warn("watch restarting", { watch: target.name, attempt, error: safeMessage(err) }),
+      },
+      { random: Math.random, minTimeoutSeconds: opts.watchTimeoutSeconds, maxBackoffMs: 30_000 },
+    )
+  })
   const health = {
     ready: () =>
       watchers.every(
@@ -166,10 +173,19 @@ export async function runController(opts: ControllerOptions): Promise<void> {
     metrics: () =>
       metrics.render([
         ["sealbridge_queue_depth", {}, queue.depth],
-        ...watchers.map((w): [string, Record<string, string>, number] => [
-          "sealbridge_watch_seconds_since_event",
-          { watch: w.name },
-          Math.round((Date.now() - w.lastSeen) / 1000),
+        ...Object.entries(kube.requests).map(([verb, n]): [string, Record<string, string>, number] => [
+          "sealbridge_kube_requests_total",
+          { verb },
+          n,
+        ]),
+        ...watchers.flatMap((w): [string, Record<string, string>, number][] => [
+          [
+            "sealbridge_watch_seconds_since_event",
+            { watch: w.name },
+            Math.round((Date.now() - w.lastSeen) / 1000),
+          ],
+          ["sealbridge_watch_restarts_total", { watch: w.name }, w.restarts],
+          ["sealbridge_watch_stalls_total", { watch: w.name }, w.stalls],
         ]),
       ]),
   }

@@ -4,15 +4,19 @@ import type { WatchedObject, WatchTarget } from "./kube/watch.js"
 
 type Listed = { readonly items: readonly WatchedObject[]; readonly resourceVersion: string }
 
+export interface WatchSpec {
+  readonly kind: Kind | "Secret"
+  /** The namespace watched, "" for all (the cache replaces this scope on a re-list). */
+  readonly scope: string
+  readonly target: WatchTarget
+}
+
 /** Watch targets: the four kinds (per watched namespace, or cluster-wide) and only managed Secrets. */
-export function watchTargets(
-  kc: KubeConfig,
-  namespaces: readonly string[],
-): { kind: Kind | "Secret"; target: WatchTarget }[] {
+export function watchTargets(kc: KubeConfig, namespaces: readonly string[]): WatchSpec[] {
   const custom = kc.makeApiClient(CustomObjectsApi)
   const core = kc.makeApiClient(CoreV1Api)
   const scopes: (string | undefined)[] = namespaces.length === 0 ? [undefined] : [...namespaces]
-  const out: { kind: Kind | "Secret"; target: WatchTarget }[] = []
+  const out: WatchSpec[] = []
   const asListed = (l: unknown): Listed => {
     const body = l as { items?: WatchedObject[]; metadata?: { resourceVersion?: string } }
     return { items: body.items ?? [], resourceVersion: body.metadata?.resourceVersion ?? "" }
@@ -22,6 +26,7 @@ export function watchTargets(
       const plural = Plural[kind]
       out.push({
         kind,
+        scope: ns ?? "",
         target: {
           name: `${plural}${ns === undefined ? "" : `/${ns}`}`,
           path: `/apis/${GROUP}/${VERSION}${ns === undefined ? "" : `/namespaces/${ns}`}/${plural}`,
@@ -43,6 +48,7 @@ export function watchTargets(
   const cssPlural = Plural[Kind.ClusterSecretStore]
   out.push({
     kind: Kind.ClusterSecretStore,
+    scope: "",
     target: {
       name: cssPlural,
       path: `/apis/${GROUP}/${VERSION}/${cssPlural}`,
@@ -54,21 +60,19 @@ export function watchTargets(
   for (const ns of scopes) {
     out.push({
       kind: "Secret",
+      scope: ns ?? "",
       target: {
         name: `secrets${ns === undefined ? "" : `/${ns}`}`,
         path: ns === undefined ? "/api/v1/secrets" : `/api/v1/namespaces/${ns}/secrets`,
         labelSelector,
-        // Metadata is all the index needs, but the typed list returns whole Secrets; values are
-        // dropped right here and never kept or logged.
+        // Only Secrets carrying the managed label (the controller's own) are listed and cached,
+        // with their data: drift is judged from the cache, never logged.
         list: async () => {
           const l =
             ns === undefined
               ? await core.listSecretForAllNamespaces({ labelSelector })
               : await core.listNamespacedSecret({ namespace: ns, labelSelector })
-          return {
-            items: l.items.map((s) => ({ metadata: s.metadata ?? {} })),
-            resourceVersion: l.metadata?.resourceVersion ?? "",
-          }
+          return { items: l.items as WatchedObject[], resourceVersion: l.metadata?.resourceVersion ?? "" }
         },
       },
     })

@@ -31,7 +31,13 @@ export interface WatchOptions {
   /** Server-side timeout of one watch request (client-go uses 5-10 min). */
   readonly minTimeoutSeconds: number
   readonly maxBackoffMs: number
+  /** Full re-list at the first watch restart after this long (safety net for missed events). */
+  readonly relistMs?: number
+  /** A watch still open this long after its server-side timeout is dead: abort and restart. */
+  readonly stallGraceMs?: number
 }
+
+const DEFAULT_RELIST_MS = 10 * 60_000
 
 /**
  * list + watch with the supervision client-node lacks: a random server-side timeout so a silently
@@ -46,6 +52,10 @@ export class Watcher {
   #abort: AbortController | undefined
   #stopped = false
   #attempt = 0
+  #listedAt = 0
+  /** Watch requests that had to be aborted because the connection went silent. */
+  stalls = 0
+  restarts = 0
   /** When the last list, event or bookmark arrived (for /readyz and metrics). */
   lastSeen = 0
   synced = false
@@ -75,14 +85,17 @@ export class Watcher {
     let rv: string | undefined
     while (!this.#stopped) {
       try {
-        if (rv === undefined) rv = await this.#list()
+        if (rv === undefined || Date.now() - this.#listedAt >= (this.#opts.relistMs ?? DEFAULT_RELIST_MS))
+          rv = await this.#list()
         rv = await this.#watchOnce(rv)
         this.#attempt = 0
+        this.restarts++
       } catch (err) {
         this.connected = false
         if (this.#stopped) return
         if (statusCode(err) === 410 || (err as { gone?: boolean }).gone === true) rv = undefined
         this.#attempt++
+        this.restarts++
         this.#h.onError(err, this.#attempt)
         const backoff = Math.min(this.#opts.maxBackoffMs, 500 * 2 ** (this.#attempt - 1))
         await sleep(backoff * (0.5 + this.#opts.random()))
@@ -95,6 +108,7 @@ export class Watcher {
     this.#h.onList(list.items)
     this.synced = true
     this.lastSeen = Date.now()
+    this.#listedAt = this.lastSeen
     return list.resourceVersion
   }
 
@@ -102,8 +116,22 @@ export class Watcher {
   #watchOnce(fromRv: string): Promise<string> {
     let rv = fromRv
     const timeoutSeconds = Math.floor(this.#opts.minTimeoutSeconds * (1 + this.#opts.random()))
+    const graceMs = this.#opts.stallGraceMs ?? Math.max(5_000, timeoutSeconds * 200)
     return new Promise<string>((resolve, reject) => {
+      // The server ends the watch after timeoutSeconds; if nothing ended it by then plus a grace,
+      // the connection died without a word (client-node #958): abort and restart it.
+      const deadline = setTimeout(
+        () => {
+          this.stalls++
+          // Reject before aborting: the abort calls `done` at once, which would resolve instead.
+          reject(new Error(`watch ${this.#target.name} stalled: no end after ${timeoutSeconds}s`))
+          this.#abort?.abort()
+        },
+        timeoutSeconds * 1000 + graceMs,
+      )
+      deadline.unref()
       const done = (err: unknown): void => {
+        clearTimeout(deadline)
         this.connected = false
         if (err === null || err === undefined || (err as { name?: string }).name === "AbortError") resolve(rv)
         else reject(err instanceof Error ? err : new Error(`watch ${this.#target.name} failed`))
@@ -122,13 +150,14 @@ export class Watcher {
             this.lastSeen = Date.now()
             if (type === "ERROR") {
               // 410 Gone arrives as an ERROR event carrying a Status object.
-              this.#abort?.abort()
+              clearTimeout(deadline)
               reject(
                 Object.assign(new Error(`watch ${this.#target.name}: error event`), {
                   code: obj.code,
                   gone: obj.code === 410,
                 }),
               )
+              this.#abort?.abort()
               return
             }
             const next = obj.metadata?.resourceVersion
@@ -137,11 +166,17 @@ export class Watcher {
           },
           done,
         )
-        .then((ctl) => {
-          this.#abort = ctl
-          this.connected = true
-          if (this.#stopped) ctl.abort()
-        }, reject)
+        .then(
+          (ctl) => {
+            this.#abort = ctl
+            this.connected = true
+            if (this.#stopped) ctl.abort()
+          },
+          (err: unknown) => {
+            clearTimeout(deadline)
+            reject(err instanceof Error ? err : new Error(`watch ${this.#target.name} failed`))
+          },
+        )
     })
   }
 }

@@ -38,6 +38,22 @@ export class TcpProxy {
     this.#server = server
   }
 
+  /** Cuts every open connection but keeps accepting new ones (a dropped watch, a LB idle reset). */
+  drop(): void {
+    for (const s of this.#sockets) s.destroy()
+  }
+
+  /**
+   * Open connections go silent: still open, nothing forwarded either way (a dead peer behind a
+   * NAT). New connections work normally.
+   */
+  freeze(): void {
+    for (const s of this.#sockets) {
+      s.unpipe()
+      s.pause()
+    }
+  }
+
   /** Closes the listener and every open connection (the port then refuses connections). */
   async stop(): Promise<void> {
     for (const s of this.#sockets) s.destroy()
