@@ -72,7 +72,7 @@ export function watchTargets(kc: KubeConfig, namespaces: readonly string[]): Wat
             ns === undefined
               ? await core.listSecretForAllNamespaces({ labelSelector })
               : await core.listNamespacedSecret({ namespace: ns, labelSelector })
-          return { items: l.items as WatchedObject[], resourceVersion: l.metadata?.resourceVersion ?? "" }
+          return { items: l.items, resourceVersion: l.metadata?.resourceVersion ?? "" }
         },
       },
     })

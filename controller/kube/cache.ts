@@ -83,7 +83,7 @@ export class ObjectCache {
 
   #map(kind: CachedKind): Map<string, unknown> {
     let m = this.#objects.get(kind)
-    if (m === undefined) this.#objects.set(kind, (m = new Map()))
+    if (m === undefined) this.#objects.set(kind, (m = new Map<string, unknown>()))
     return m
   }
 }

@@ -19,7 +19,11 @@ describe("informer cache", () => {
     // What the watches deliver: the stores and ExternalSecrets, and only labelled Secrets.
     const relist = () => {
       for (const k of [Kind.ExternalSecret, Kind.SecretStore, Kind.ClusterSecretStore] as const)
-        cache.replace(k, NS, [...h.kube.objects.values()].filter((o) => o.kind === k))
+        cache.replace(
+          k,
+          NS,
+          [...h.kube.objects.values()].filter((o) => o.kind === k),
+        )
       cache.replace(
         "Secret",
         NS,
