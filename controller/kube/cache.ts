@@ -99,7 +99,16 @@ export class CachedKube implements KubeApi {
   readonly #inner: KubeApi
   readonly #cache: ObjectCache
   /** Requests that reached the API server, by verb (metrics: steady state should show none). */
-  readonly requests = { get: 0, list: 0, apply: 0, delete: 0, patchStatus: 0, createToken: 0, event: 0 }
+  readonly requests = {
+    get: 0,
+    list: 0,
+    apply: 0,
+    delete: 0,
+    patchStatus: 0,
+    createToken: 0,
+    event: 0,
+    patchWorkload: 0,
+  }
 
   constructor(inner: KubeApi, cache: ObjectCache) {
     this.#inner = inner
@@ -171,6 +180,16 @@ export class CachedKube implements KubeApi {
   ): Promise<string> {
     this.requests.createToken++
     return this.#inner.createToken(namespace, serviceAccount, audiences, seconds)
+  }
+
+  annotatePodTemplate(
+    kind: "Deployment" | "StatefulSet" | "DaemonSet",
+    namespace: string,
+    name: string,
+    annotations: Readonly<Record<string, string>>,
+  ): Promise<boolean> {
+    this.requests.patchWorkload++
+    return this.#inner.annotatePodTemplate(kind, namespace, name, annotations)
   }
 
   recordEvent(ref: EventRef, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {
