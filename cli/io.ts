@@ -100,9 +100,9 @@ export function pooledRandomBytes(n: number): Uint8Array {
     pool = new Uint8Array(randomBytes(64 * 1024))
     poolAt = 0
   }
-  // A copy, so callers may wipe their bytes without touching the pool.
-  const out = pool.slice(poolAt, poolAt + n)
-  pool.fill(0, poolAt, poolAt + n)
+  // A view, not a copy (a fresh ArrayBuffer per IV costs more than the AES work): each region
+  // is handed out once, so a caller wiping its bytes (the data key) wipes only its own region.
+  const out = pool.subarray(poolAt, poolAt + n)
   poolAt += n
   return out
 }

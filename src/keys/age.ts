@@ -5,6 +5,7 @@ const loadAge = (): Promise<AgeModule> => import("age-encryption")
 import type * as AgeModuleNs from "age-encryption"
 import { BridgeError, ErrorCode, KeyError, KeyFailure } from "../errors.js"
 import { openArmoredX25519 } from "./age-x25519.js"
+import { sealArmoredX25519 } from "./age-x25519-seal.js"
 import type { CallOptions, KeyBackend, KeyOpener, WrappedKey } from "./backend.js"
 
 /** Encrypt side: wraps the data key for one age recipient as an ASCII-armored age file, as sops does. */
@@ -23,6 +24,8 @@ export class AgeBackend implements KeyBackend {
 
   async wrap(dataKey: Uint8Array, _opts?: CallOptions): Promise<WrappedKey> {
     try {
+      const native = sealArmoredX25519(dataKey, this.keyId)
+      if (native !== null) return { kind: "age", recipient: this.keyId, enc: native }
       const { armor, Encrypter } = await loadAge()
       const e = new Encrypter()
       e.addRecipient(this.keyId)

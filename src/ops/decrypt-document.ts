@@ -33,6 +33,7 @@ export async function decryptDocument(req: DecryptRequest): Promise<Uint8Array> 
     "the file is not sealed (or not in the format its extension says: try --input-type)",
   )
   const opened = await unsealTree(sealed.branches, metadata, req.openers, {
+    keepIvs: false,
     ignoreMac: req.ignoreMac,
     source: req.source,
     ...req.call,

@@ -28,6 +28,7 @@ export async function openDocument(req: OpenRequest): Promise<Branch[]> {
     "the file is not sealed (or not in the format its extension says: try --input-type)",
   )
   const opened = await unsealTree(sealed.branches, metadata, req.openers, {
+    keepIvs: false,
     ignoreMac: req.ignoreMac === true,
     source: req.source,
     ...(req.decryptionOrder === undefined ? {} : { decryptionOrder: req.decryptionOrder }),

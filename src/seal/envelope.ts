@@ -38,7 +38,9 @@ export function parseEnvelope(s: string): Envelope | null {
 }
 
 export function formatEnvelope(e: Envelope): string {
-  const b64 = (b: Uint8Array): string => Buffer.from(b).toString("base64")
+  // A view, not a copy: the envelope's parts are often Buffers already.
+  const b64 = (b: Uint8Array): string =>
+    (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength)).toString("base64")
   return `ENC[AES256_GCM,data:${b64(e.data)},iv:${b64(e.iv)},tag:${b64(e.tag)},type:${e.type}]`
 }
 

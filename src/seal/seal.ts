@@ -60,7 +60,9 @@ export async function sealTree(
     const policy = policyFor(opts.rule)
     const mac = new MacBuilder(macOnly)
     const stash = opts.reuse?.stash
-    const ivFor = (key: string): Uint8Array => stash?.get(key) ?? deps.randomBytes(32)
+    // The stash key (a base64 of the plaintext) is built only when re-sealing with a stash.
+    const ivFor = (where: string, type: string, bytes: Uint8Array): Uint8Array =>
+      (stash === undefined ? undefined : stash.get(stashKey(where, type, bytes))) ?? deps.randomBytes(32)
     const sealed = branches.map(
       (branch) =>
         mapTree(branch, {
@@ -75,13 +77,13 @@ export async function sealTree(
             )
               return node
             const where = aad(path)
-            return str(sealBytes(dataKey, bytes, type, where, ivFor(stashKey(where, type, bytes))))
+            return str(sealBytes(dataKey, bytes, type, where, ivFor(where, type, bytes)))
           },
           comment(item, path, comments) {
             if (item.text === "" || !policy.shouldSeal(path, comments, true)) return { item, text: item.text }
             const where = commentAad(path)
             const bytes = utf8.encode(item.text)
-            const text = sealBytes(dataKey, bytes, "comment", where, ivFor(stashKey(where, "comment", bytes)))
+            const text = sealBytes(dataKey, bytes, "comment", where, ivFor(where, "comment", bytes))
             return { item: comment(text, item.inline), text: item.text }
           },
         }) as Branch,

@@ -16,6 +16,8 @@ export { decryptDataKey } from "./unwrap.js"
 
 export interface UnsealOptions extends UnwrapOptions {
   readonly ignoreMac?: boolean
+  /** false: skip the IV stash (only a re-seal uses it; decrypt and exec-env do not). */
+  readonly keepIvs?: boolean
 }
 
 const utf8 = new TextDecoder()
@@ -36,6 +38,7 @@ export async function unsealTree(
     const policy = policyFor(metadata.rule)
     const mac = new MacBuilder(metadata.macOnlyEncrypted)
     const stash: IvStash = new Map()
+    const keepIvs = opts.keepIvs !== false
     const opened = branches.map(
       (branch) =>
         mapTree(branch, {
@@ -70,7 +73,7 @@ export async function unsealTree(
               )
             }
             mac.add(bytes)
-            stash.set(stashKey(where, env.type, bytes), env.iv)
+            if (keepIvs) stash.set(stashKey(where, env.type, bytes), env.iv)
             return { kind: "scalar", value: scalarFromPlaintext(bytes, env.type, `${source}: ${where}`) }
           },
           comment(item, path) {
@@ -79,7 +82,7 @@ export async function unsealTree(
             try {
               const bytes = openBytes(dataKey, env, commentAad(path))
               const text = utf8.decode(bytes)
-              stash.set(stashKey(commentAad(path), "comment", bytes), env.iv)
+              if (keepIvs) stash.set(stashKey(commentAad(path), "comment", bytes), env.iv)
               return { item: comment(text, item.inline), text }
             } catch {
               // sops keeps a comment it cannot open as it is (old files had clear comments).
