@@ -23,7 +23,7 @@ export interface CliIO {
    * file in the target's directory (0600), fsync, chmod, rename — never a partial file (see
    * safe-write.ts for the read-only-directory case).
    */
-  writeFileAtomic(path: string, data: Uint8Array | string, mode: number): Promise<void>
+  writeFileAtomic(path: string, data: Uint8Array | string | Iterable<Uint8Array>, mode: number): Promise<void>
   /** Throws EACCES when an existing file (after symlinks) may not be written by this user. */
   assertWritable(path: string): Promise<void>
   /** Removes temp files that a killed sealbridge left beside this file. */
@@ -49,7 +49,11 @@ export function realIO(): CliIO {
     platform: process.platform,
     writeOut: (data) => void process.stdout.write(data),
     writeErr: (data) => void process.stderr.write(data),
-    readFile: async (path) => new Uint8Array(await readFile(path)),
+    // A plain Uint8Array view of the Buffer, not a copy: a 100 MB input must not cost 200 MB.
+    readFile: async (path) => {
+      const b = await readFile(path)
+      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
+    },
     readStdin,
     exists: (path) => existsSync(path),
     modeOf: async (path) => {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto"
 import { constants, type Stats } from "node:fs"
-import { access, lstat, open, readdir, readlink, rename, rm, stat } from "node:fs/promises"
+import { access, lstat, open, readdir, readFile, readlink, rename, rm, stat } from "node:fs/promises"
 import { basename, dirname, join, resolve } from "node:path"
 import { parseTempFileName, tempFileName } from "../src/index.js"
 import { track, withSignalsDeferred } from "./cleanup.js"
@@ -17,7 +17,11 @@ import { track, withSignalsDeferred } from "./cleanup.js"
  *   sops always does, see {@link overwriteInPlace}.
  * @throws the underlying Node error (EACCES, ENOSPC, …); callers turn it into WRITE_OUTPUT
  */
-export async function writeFileSafely(path: string, data: Uint8Array | string, mode: number): Promise<void> {
+export async function writeFileSafely(
+  path: string,
+  data: Uint8Array | string | Iterable<Uint8Array>,
+  mode: number,
+): Promise<void> {
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data
   const real = await resolveLinks(path)
   const existing = await statOrNull(real)
@@ -29,7 +33,7 @@ export async function writeFileSafely(path: string, data: Uint8Array | string, m
     handle = await open(tmp, "wx", 0o600)
   } catch (err) {
     if (existing !== null && isCode(err, "EACCES", "EPERM", "EROFS")) {
-      return overwriteInPlace(real, bytes, mode, existing)
+      return overwriteInPlace(real, whole(bytes), mode, existing)
     }
     throw err
   }
@@ -37,12 +41,17 @@ export async function writeFileSafely(path: string, data: Uint8Array | string, m
   let renamed = false
   try {
     try {
-      await handle.writeFile(bytes)
+      if (bytes instanceof Uint8Array) await handle.writeFile(bytes)
+      // Pieces are written as they are made (a large file's sealed text is never whole in memory).
+      // (FileHandle.writeFile continues at the current position and writes the whole piece.)
+      else for (const piece of bytes) await handle.writeFile(piece)
       await handle.chmod(mode)
       if (existing !== null && !(await keepOwner(handle, existing))) {
         await handle.close()
+        // Pieces are spent by now: the temp file holds the complete content.
+        const content = bytes instanceof Uint8Array ? bytes : new Uint8Array(await readFile(tmp))
         await rm(tmp, { force: true })
-        return await overwriteInPlace(real, bytes, mode, existing)
+        return await overwriteInPlace(real, content, mode, existing)
       }
       await handle.sync()
     } finally {
@@ -56,6 +65,10 @@ export async function writeFileSafely(path: string, data: Uint8Array | string, m
     untrack()
   }
 }
+
+/** The in-place fallback needs the whole content before it touches the file. */
+const whole = (data: Uint8Array | Iterable<Uint8Array>): Uint8Array =>
+  data instanceof Uint8Array ? data : Buffer.concat([...data])
 
 /** Gives the temp file the target's owner and group; false when this user may not. */
 async function keepOwner(handle: Awaited<ReturnType<typeof open>>, st: Stats): Promise<boolean> {

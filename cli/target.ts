@@ -100,11 +100,14 @@ async function readExisting(file: string, io: CliIO): Promise<Uint8Array> {
   }
 }
 
-/** Where the result goes: stdout, `--output`, or the file itself with `-i`. */
+/**
+ * Where the result goes: stdout, `--output`, or the file itself with `-i`. `data` may come in
+ * pieces (a large binary file's sealed text), written one after another as they are made.
+ */
 export async function writeResult(
   target: Target,
   flags: SealFlags,
-  data: Uint8Array,
+  data: Uint8Array | Iterable<Uint8Array>,
   io: CliIO,
   plaintext: boolean,
 ): Promise<void> {
@@ -113,7 +116,8 @@ export async function writeResult(
   }
   const dest = flags.inPlace === true ? target.path : flags.output
   if (dest === undefined || dest === null) {
-    io.writeOut(data)
+    if (data instanceof Uint8Array) io.writeOut(data)
+    else for (const piece of data) io.writeOut(piece)
     return
   }
   // Plaintext is always written private to the user (0600), even in place; a sealed file written

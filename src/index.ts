@@ -162,3 +162,7 @@ export {
   type RewrapRequest,
 } from "./ops/update-keys.js"
 export { GIT_DRIVER, withAttributesBlock, withoutAttributesBlock } from "./ops/git-attributes.js"
+
+// speed (issue 13): large binary files sealed and opened without the whole sealed text in memory
+export { encryptBinaryPieces, STREAM_MIN_BYTES } from "./ops/encrypt-binary.js"
+export { decryptBinaryFast } from "./ops/decrypt-binary.js"

@@ -29,6 +29,8 @@ export async function runDecrypt(file: string | undefined, flags: SealFlags, io:
     ...(extract === undefined ? {} : { extract }),
     emit: emitOptions(flags),
     call: callOptions(io, flags),
+    // The input is not needed afterwards: a large binary file is decrypted over its own bytes.
+    consumeInput: true,
   })
   await writeResult(target, flags, plain, io, true)
 }

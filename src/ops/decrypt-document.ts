@@ -7,6 +7,7 @@ import { asSealedFormat, loadSealed } from "./load-sealed.js"
 import { unsealTree } from "../seal/unseal.js"
 import { emitExtracted } from "./emit-extracted.js"
 import { extractNode, type ExtractStep } from "./extract.js"
+import { decryptBinaryFast } from "./decrypt-binary.js"
 
 export interface DecryptRequest {
   readonly input: Uint8Array
@@ -19,6 +20,8 @@ export interface DecryptRequest {
   readonly extract?: readonly ExtractStep[]
   readonly emit?: EmitOptions
   readonly call?: CallOptions
+  /** The caller hands `input` over: a large binary file is decrypted over its own bytes. */
+  readonly consumeInput?: boolean
 }
 
 /**
@@ -26,6 +29,8 @@ export interface DecryptRequest {
  * @throws BridgeError NOT_SEALED | FORMAT | NO_KEY | MAC_MISMATCH | DECRYPT | EXTRACT_*
  */
 export async function decryptDocument(req: DecryptRequest): Promise<Uint8Array> {
+  const fast = await decryptBinaryFast(req)
+  if (fast !== null) return fast
   const { sealed, metadata } = loadSealed(
     formats[req.inputFormat],
     req.input,

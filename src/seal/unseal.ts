@@ -99,7 +99,13 @@ export async function unsealTree(
   }
 }
 
-function verifyMac(metadata: SealMetadata, dataKey: Uint8Array, computed: string, source: string): void {
+/** @throws BridgeError MAC_MISMATCH unless the stored MAC opens to `computed` */
+export function verifyMac(
+  metadata: SealMetadata,
+  dataKey: Uint8Array,
+  computed: string,
+  source: string,
+): void {
   const hint =
     "the file was changed outside sops/sealbridge; restore it, or pass --ignore-mac if you trust it"
   const env = metadata.mac === "" ? null : parseEnvelope(metadata.mac)
