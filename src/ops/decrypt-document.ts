@@ -6,7 +6,8 @@ import { metadataFromTree } from "../seal/metadata.js"
 import { asSealedFormat, loadSealed } from "./load-sealed.js"
 import { unsealTree } from "../seal/unseal.js"
 import { emitExtracted } from "./emit-extracted.js"
-import { extractNode, type ExtractStep } from "./extract.js"
+import { extractNode, nodesUnder, type ExtractStep } from "./extract.js"
+import type { Branch } from "../tree/node.js"
 import { decryptBinaryFast } from "./decrypt-binary.js"
 
 export interface DecryptRequest {
@@ -39,6 +40,7 @@ export async function decryptDocument(req: DecryptRequest): Promise<Uint8Array> 
   )
   const opened = await unsealTree(sealed.branches, metadata, req.openers, {
     keepIvs: false,
+    ...onlyExtracted(sealed.branches[0], req),
     ignoreMac: req.ignoreMac,
     source: req.source,
     ...req.call,
@@ -54,6 +56,23 @@ export async function decryptDocument(req: DecryptRequest): Promise<Uint8Array> 
     return dumping(() => emitExtracted(outFormat, node, req.emit))
   }
   return dumping(() => outFormat.emit(opened.branches, req.emit))
+}
+
+/**
+ * `--extract` with `--ignore-mac`: only the extracted part is decrypted. Without --ignore-mac
+ * every value is (the MAC is over all plaintext values, so it cannot be checked otherwise), as
+ * sops does. sops decrypts everything even with --ignore-mac, so it also fails on a damaged
+ * value outside the extracted part; sealbridge does not look at those. A path that is not in
+ * the file gives nothing here: the full path then reports it, after the key errors, as before.
+ */
+function onlyExtracted(first: Branch | undefined, req: DecryptRequest): { only?: ReadonlySet<object> } {
+  if (!req.ignoreMac || req.extract === undefined || req.extract.length === 0 || first === undefined)
+    return {}
+  try {
+    return { only: nodesUnder(extractNode(first, req.extract)) }
+  } catch {
+    return {}
+  }
 }
 
 /** The plaintext cannot be written in the output format: sops' "Error dumping file", exit 4. */

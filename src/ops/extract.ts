@@ -58,6 +58,24 @@ export function extractNode(root: TreeNode, steps: readonly ExtractStep[]): Tree
   return node
 }
 
+/** Every leaf and comment object inside `node` (the set unsealTree's `only` takes). */
+export function nodesUnder(node: TreeNode): Set<object> {
+  const out = new Set<object>()
+  const visit = (n: TreeNode): void => {
+    if (n.kind === "scalar") {
+      out.add(n)
+      return
+    }
+    for (const it of n.items) {
+      if (it.kind === "comment") out.add(it)
+      else if (it.kind === "entry") visit(it.value)
+      else visit(it)
+    }
+  }
+  visit(node)
+  return out
+}
+
 function missing(message: string): BridgeError {
   return new BridgeError(ErrorCode.ExtractMissing, `error truncating tree: ${message}`, {
     hint: "check the key names with a plain decrypt first",

@@ -18,6 +18,11 @@ export interface UnsealOptions extends UnwrapOptions {
   readonly ignoreMac?: boolean
   /** false: skip the IV stash (only a re-seal uses it; decrypt and exec-env do not). */
   readonly keepIvs?: boolean
+  /**
+   * Open only these leaves and comments (by identity); the rest stay sealed. Only with
+   * `ignoreMac`: the MAC is over every value's plaintext, so checking it means opening them all.
+   */
+  readonly only?: ReadonlySet<object>
 }
 
 const utf8 = new TextDecoder()
@@ -39,10 +44,12 @@ export async function unsealTree(
     const mac = new MacBuilder(metadata.macOnlyEncrypted)
     const stash: IvStash = new Map()
     const keepIvs = opts.keepIvs !== false
+    const only = opts.ignoreMac === true ? opts.only : undefined
     const opened = branches.map(
       (branch) =>
         mapTree(branch, {
           leaf(node, path, comments): ScalarNode {
+            if (only !== undefined && !only.has(node)) return node
             const v = node.value
             if (v.kind === "null") return node
             const where = aad(path)
@@ -77,6 +84,7 @@ export async function unsealTree(
             return { kind: "scalar", value: scalarFromPlaintext(bytes, env.type, `${source}: ${where}`) }
           },
           comment(item, path) {
+            if (only !== undefined && !only.has(item)) return { item, text: item.text }
             const env = isEnvelope(item.text) ? parseEnvelope(item.text) : null
             if (env === null) return { item, text: item.text }
             try {
