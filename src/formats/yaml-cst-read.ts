@@ -47,7 +47,8 @@ function readTokens(tokens: Iterable<Token>): Branch {
     else if (t.type !== "newline" && t.type !== "space") bail() // ---, anchors, tags
   }
   if (doc.value?.type !== "block-map") bail()
-  items.push(...readMap(doc.value as CST.BlockMap, 0).items)
+  // A loop, not push(...): a large file's top level has more entries than a call has arguments.
+  for (const it of readMap(doc.value as CST.BlockMap, 0).items) items.push(it)
   for (const t of doc.end ?? []) {
     if (t.type === "comment") items.push(comment(t))
     else if (t.type !== "newline" && t.type !== "space") bail()

@@ -68,7 +68,8 @@ class LineReader {
     }
     const first = this.#peek()
     if (first === null || first.indent !== 0) return bail()
-    items.push(...this.#map(0, null).items)
+    // A loop, not push(...): a large file's top level has more entries than a call has arguments.
+    for (const it of this.#map(0, null).items) items.push(it)
     if (this.#peek() !== null) bail()
     return { kind: "map", items }
   }

@@ -41,7 +41,8 @@ function readDocument(doc: Document.Parsed, source: string, text: string): Branc
   } else if (isMap(root)) {
     pushComments(items, root.commentBefore)
     const top = readMap(root, ctx)
-    if (top.kind === "map") items.push(...top.items)
+    // A loop, not push(...): a large file's top level has more entries than a call has arguments.
+    if (top.kind === "map") for (const it of top.items) items.push(it)
     pushComments(items, root.comment)
   } else {
     throw new FormatError(

@@ -1,3 +1,4 @@
+import { createSecretKey } from "node:crypto"
 import type { CallOptions, KeyBackend, WrappedKey } from "../keys/backend.js"
 import { comment, str, type Branch } from "../tree/node.js"
 import { aad, commentAad } from "../tree/path.js"
@@ -60,6 +61,8 @@ export async function sealTree(
     const policy = policyFor(opts.rule)
     const mac = new MacBuilder(macOnly)
     const stash = opts.reuse?.stash
+    // One KeyObject for every value: createCipheriv then skips checking and copying raw key bytes.
+    const keyObject = createSecretKey(dataKey)
     // The stash key (a base64 of the plaintext) is built only when re-sealing with a stash.
     const ivFor = (where: string, type: string, bytes: Uint8Array): Uint8Array =>
       (stash === undefined ? undefined : stash.get(stashKey(where, type, bytes))) ?? deps.randomBytes(32)
@@ -77,7 +80,7 @@ export async function sealTree(
             )
               return node
             const where = aad(path)
-            return str(sealBytes(dataKey, bytes, type, where, ivFor(where, type, bytes)))
+            return str(sealBytes(keyObject, bytes, type, where, ivFor(where, type, bytes)))
           },
           comment(item, path, comments) {
             if (item.text === "" || !policy.shouldSeal(path, comments, true)) return { item, text: item.text }

@@ -1,3 +1,4 @@
+import { createSecretKey } from "node:crypto"
 import { BridgeError, ErrorCode } from "../errors.js"
 import type { KeyOpener } from "../keys/backend.js"
 import { comment, type Branch, type ScalarNode } from "../tree/node.js"
@@ -44,6 +45,7 @@ export async function unsealTree(
     const mac = new MacBuilder(metadata.macOnlyEncrypted)
     const stash: IvStash = new Map()
     const keepIvs = opts.keepIvs !== false
+    const keyObject = createSecretKey(dataKey)
     const only = opts.ignoreMac === true ? opts.only : undefined
     const opened = branches.map(
       (branch) =>
@@ -68,7 +70,7 @@ export async function unsealTree(
               throw new BridgeError(ErrorCode.Decrypt, `${source}: ${where} is not a valid sealed value`)
             let bytes: Uint8Array
             try {
-              bytes = openBytes(dataKey, env, where)
+              bytes = openBytes(keyObject, env, where)
             } catch (err) {
               throw new BridgeError(
                 ErrorCode.Decrypt,

@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer"
-import { createCipheriv, createDecipheriv } from "node:crypto"
+import { createCipheriv, createDecipheriv, type KeyObject } from "node:crypto"
 import { BridgeError, ErrorCode } from "../errors.js"
 import type { Scalar } from "../tree/node.js"
 import { formatGoFloat, formatSopsBool, parseGoBool, parseGoFloat, parseGoInt } from "../util/go-text.js"
@@ -10,7 +10,7 @@ const bufferOf = (b: Uint8Array): Buffer =>
 
 /** AES-256-GCM with sops' 32-byte IV; `aad` binds the value to its tree path. */
 export function sealBytes(
-  key: Uint8Array,
+  key: Uint8Array | KeyObject,
   plaintext: Uint8Array,
   type: string,
   aad: string,
@@ -25,7 +25,7 @@ export function sealBytes(
 }
 
 /** @throws Error when the tag does not verify (tampered, wrong key, or moved to another path) */
-export function openBytes(key: Uint8Array, env: Envelope, aad: string): Uint8Array {
+export function openBytes(key: Uint8Array | KeyObject, env: Envelope, aad: string): Uint8Array {
   const decipher = createDecipheriv("aes-256-gcm", key, env.iv)
   decipher.setAAD(Buffer.from(aad, "utf8"))
   decipher.setAuthTag(env.tag)
