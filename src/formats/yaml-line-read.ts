@@ -8,6 +8,7 @@
 // turn. On what it accepts it gives exactly the branches those readers give:
 // test/core/formats/yaml-cst.property.test.ts runs all three on random documents.
 import type { Branch, ListItem, MapItem, Scalar, TreeNode } from "../tree/node.js"
+import { MAX_YAML_DEPTH } from "./yaml-depth.js"
 import { resolvePlain } from "./yaml-scalar.js"
 
 class Unsupported extends Error {}
@@ -42,6 +43,8 @@ interface Line {
 class LineReader {
   readonly #lines: string[]
   #at = 0
+  /** Open maps and sequences: deeper than the other readers allow is theirs to refuse. */
+  #depth = 0
 
   constructor(text: string) {
     this.#lines = text.split("\n")
@@ -79,6 +82,7 @@ class LineReader {
    * map starts on that line (already consumed), else null.
    */
   #map(indent: number, firstBody: string | null): { kind: "map"; items: MapItem[] } {
+    if (++this.#depth > MAX_YAML_DEPTH) bail()
     const items: MapItem[] = []
     const seen = new Set<string>()
     let pending = firstBody
@@ -119,6 +123,7 @@ class LineReader {
       items.push({ kind: "entry", key, value: this.#inlineValue(text, indent) })
       afterScalar = !text.startsWith("|")
     }
+    this.#depth--
     return { kind: "map", items }
   }
 
@@ -131,6 +136,7 @@ class LineReader {
   }
 
   #seq(indent: number): { kind: "list"; items: ListItem[] } {
+    if (++this.#depth > MAX_YAML_DEPTH) bail()
     const items: ListItem[] = []
     for (let l = this.#peek(); l !== null && l.indent >= indent; l = this.#peek()) {
       if (l.indent > indent || !l.body.startsWith("- ")) bail()
@@ -143,6 +149,7 @@ class LineReader {
       if (isMapLine(value)) items.push(this.#map(column, value))
       else items.push(this.#scalarNode(value, indent, false))
     }
+    this.#depth--
     return { kind: "list", items }
   }
 

@@ -291,6 +291,8 @@ describe("YAML CST and line readers against the document-model reader", () => {
       "a:\n",
       "a: 1 \n",
       "- top\n",
+      // Deeper than the other readers allow: theirs to refuse.
+      Array.from({ length: 600 }, (_, i) => `${" ".repeat(i)}k:`).join("\n") + ` v\n`,
     ])
       expect(linePath(text)).toBe(false)
   })
