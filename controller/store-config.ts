@@ -33,18 +33,7 @@ export async function resolveStoreConfig(
     }
     const a = spec.auth
     if (a.kind === "default") return { ...base, auth: { kind: "default" } }
-    if (a.kind === "jwt") {
-      if (spec.role === undefined)
-        throw new BridgeError(ErrorCode.Config, "spec.provider.aws.role: required with auth.jwt")
-      return {
-        ...base,
-        auth: {
-          kind: "webIdentity",
-          roleArn: spec.role,
-          token: token(a.serviceAccountRef, "auth.jwt.serviceAccountRef", ["sts.amazonaws.com"]),
-        },
-      }
-    }
+    if (a.kind === "jwt") return awsJwtConfig(base, spec.role, a.serviceAccountRef, storeNamespace, kube)
     const sessionToken =
       a.sessionToken === undefined ? undefined : await read(a.sessionToken, "sessionTokenSecretRef")
     return {
@@ -131,4 +120,52 @@ async function readSecretKey(
       `${field}: key ${ref.key} of Secret ${ns}/${ref.name} not found`,
     )
   return Buffer.from(b64, "base64").toString("utf8").trim()
+}
+
+const IRSA_ROLE = "eks.amazonaws.com/role-arn"
+const IRSA_AUDIENCE = "eks.amazonaws.com/audience"
+
+/**
+ * `auth.jwt` as ESO reads it (IRSA): the web-identity role is the ServiceAccount's
+ * `eks.amazonaws.com/role-arn` annotation, the token's audience its `eks.amazonaws.com/audience`
+ * (default `sts.amazonaws.com`) plus `serviceAccountRef.audiences`, and `spec.role`, when set, is
+ * assumed on top. A ServiceAccount without the annotation falls back to `spec.role` as the
+ * web-identity role (sealbridge's earlier reading, kept so existing stores still work).
+ */
+async function awsJwtConfig(
+  base: {
+    readonly provider: "aws"
+    readonly region: string
+    readonly role?: string
+    readonly prefix?: string
+  },
+  role: string | undefined,
+  ref: ServiceAccountRef,
+  storeNamespace: string | undefined,
+  kube: KubeApi,
+): Promise<StoreConfig> {
+  const field = "auth.jwt.serviceAccountRef"
+  const ns = refNamespace(ref.namespace, storeNamespace, field)
+  const annotations = await kube.getServiceAccountAnnotations(ns, ref.name)
+  if (annotations === null)
+    throw new BridgeError(ErrorCode.NotFound, `${field}: serviceaccount ${ns}/${ref.name} not found`)
+  const annotated = annotations[IRSA_ROLE]
+  const roleArn = annotated !== undefined && annotated !== "" ? annotated : role
+  if (roleArn === undefined)
+    throw new BridgeError(
+      ErrorCode.Config,
+      `${field}: serviceaccount ${ns}/${ref.name} has no ${IRSA_ROLE} annotation and spec.provider.aws.role is not set`,
+      { hint: `annotate the ServiceAccount with ${IRSA_ROLE} (as for IRSA)` },
+    )
+  const audiences = [annotations[IRSA_AUDIENCE] ?? "sts.amazonaws.com", ...ref.audiences]
+  // spec.role is an extra AssumeRole only when the web-identity role came from the annotation
+  const { role: _ignored, ...rest } = base
+  return {
+    ...(annotated !== undefined && annotated !== "" ? base : rest),
+    auth: {
+      kind: "webIdentity",
+      roleArn,
+      token: () => kube.createToken(ns, ref.name, audiences, TOKEN_SECONDS),
+    },
+  }
 }

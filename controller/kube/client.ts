@@ -169,6 +169,18 @@ export class ClientNodeKube implements KubeApi {
     }
   }
 
+  async getServiceAccountAnnotations(
+    namespace: string,
+    name: string,
+  ): Promise<Readonly<Record<string, string>> | null> {
+    try {
+      const sa = await orNull(this.#core.readNamespacedServiceAccount({ namespace, name }))
+      return sa === null ? null : (sa.metadata?.annotations ?? {})
+    } catch (err) {
+      throw kubeError("get", `ServiceAccount ${namespace}/${name}`, err)
+    }
+  }
+
   async getNamespaceLabels(name: string): Promise<Readonly<Record<string, string>> | null> {
     try {
       const ns = await orNull(this.#core.readNamespace({ name }))

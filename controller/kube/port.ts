@@ -97,6 +97,11 @@ export interface KubeApi {
     audiences: readonly string[],
     seconds: number,
   ): Promise<string>
+  /** A ServiceAccount's annotations (IRSA's role ARN and audience); null when it does not exist. */
+  getServiceAccountAnnotations(
+    namespace: string,
+    name: string,
+  ): Promise<Readonly<Record<string, string>> | null>
   recordEvent(ref: EventRef, type: "Normal" | "Warning", reason: string, message: string): Promise<void>
   /**
    * Sets pod-template annotations of a Deployment/StatefulSet/DaemonSet (what `kubectl rollout

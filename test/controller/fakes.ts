@@ -188,6 +188,12 @@ export class FakeKube implements KubeApi {
     return Promise.resolve(`token-for-${namespace}-${sa}`)
   }
 
+  /** ServiceAccounts ("ns/name") and their annotations. */
+  readonly serviceAccounts = new Map<string, Record<string, string>>()
+  getServiceAccountAnnotations(namespace: string, name: string): Promise<Record<string, string> | null> {
+    return Promise.resolve(this.serviceAccounts.get(`${namespace}/${name}`) ?? null)
+  }
+
   recordEvent(ref: EventRef, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {
     this.events.push({ ref, type, reason, message })
     return Promise.resolve()

@@ -74,6 +74,64 @@ describe("stores", () => {
     )
   })
 
+  describe("aws auth.jwt read as ESO reads it (IRSA)", () => {
+    const aws = (extra: Record<string, unknown> = {}) => ({
+      provider: {
+        aws: {
+          service: "SecretsManager",
+          region: "eu-west-1",
+          auth: { jwt: { serviceAccountRef: { name: "app", audiences: ["extra-aud"] } } },
+          ...extra,
+        },
+      },
+    })
+    const configOf = async (spec: unknown, annotations: Record<string, string> | null) => {
+      const h = harness()
+      if (annotations !== null) h.kube.serviceAccounts.set("ns1/app", annotations)
+      h.kube.put(Kind.SecretStore, "ns1", "s", spec)
+      await reconcileStore(h.deps, { kind: Kind.SecretStore, namespace: "ns1", name: "s" }, signal)
+      const config = h.configs[0]
+      return { h, config }
+    }
+
+    it("should take the web-identity role and audience from the ServiceAccount and assume spec.role on top", async () => {
+      const irsa = "arn:aws:iam::123456789012:role/irsa"
+      const { h, config } = await configOf(aws({ role: "arn:aws:iam::123456789012:role/extra" }), {
+        "eks.amazonaws.com/role-arn": irsa,
+        "eks.amazonaws.com/audience": "my-aud",
+      })
+      expect(config).toMatchObject({
+        provider: "aws",
+        role: "arn:aws:iam::123456789012:role/extra",
+        auth: { kind: "webIdentity", roleArn: irsa },
+      })
+      if (config?.provider !== "aws" || config.auth.kind !== "webIdentity") throw new Error("wrong config")
+      expect(await config.auth.token()).toBe("token-for-ns1-app")
+      expect(h.kube.tokens).toEqual([{ namespace: "ns1", sa: "app", audiences: ["my-aud", "extra-aud"] }])
+    })
+
+    it("should default the audience to sts.amazonaws.com and fall back to spec.role without the annotation", async () => {
+      const role = "arn:aws:iam::123456789012:role/fallback"
+      const { h, config } = await configOf(aws({ role }), {})
+      expect(config).toMatchObject({ auth: { kind: "webIdentity", roleArn: role } })
+      expect(config).not.toHaveProperty("role")
+      if (config?.provider !== "aws" || config.auth.kind !== "webIdentity") throw new Error("wrong config")
+      await config.auth.token()
+      expect(h.kube.tokens[0]?.audiences).toEqual(["sts.amazonaws.com", "extra-aud"])
+    })
+
+    it("should say which annotation is missing, and when the ServiceAccount does not exist", async () => {
+      const none = await configOf(aws(), {})
+      expect(none.h.kube.ready(Kind.SecretStore, "ns1", "s")?.message).toContain(
+        "has no eks.amazonaws.com/role-arn annotation",
+      )
+      const missing = await configOf(aws(), null)
+      expect(missing.h.kube.ready(Kind.SecretStore, "ns1", "s")?.message).toContain(
+        "serviceaccount ns1/app not found",
+      )
+    })
+  })
+
   it("should mint service-account tokens through TokenRequest for Vault kubernetes auth", async () => {
     const h = harness()
     h.kube.put(
