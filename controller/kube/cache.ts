@@ -167,6 +167,14 @@ export class CachedKube implements KubeApi {
     this.#cache.put(kind, updated)
   }
 
+  getServiceAccountAnnotations(
+    namespace: string,
+    name: string,
+  ): Promise<Readonly<Record<string, string>> | null> {
+    this.requests.get++
+    return this.#inner.getServiceAccountAnnotations(namespace, name)
+  }
+
   getNamespaceLabels(name: string): Promise<Readonly<Record<string, string>> | null> {
     this.requests.get++
     return this.#inner.getNamespaceLabels(name)
