@@ -65,8 +65,8 @@ export function writeError(file: string, err: unknown, what = "cannot write outp
     hint:
       code === "EACCES" || code === "EPERM"
         ? "the file or its directory is not writable for you: check its mode and owner, or write elsewhere with --output"
-        : code === "ENOSPC"
-          ? "free some space; the original file was left as it was"
+        : code === "ENOSPC" || code === "EFBIG" || code === "EDQUOT"
+          ? "free some space (or raise the file-size limit); the original file was left as it was"
           : "check the directory exists and is writable",
   })
 }
@@ -80,6 +80,8 @@ const FS_REASONS: Record<string, string> = {
   EISDIR: "is a directory",
   ELOOP: "too many levels of symbolic links",
   EDQUOT: "disk quota exceeded",
+  // a file-size limit (ulimit -f): Node ignores SIGXFSZ, so the write fails with EFBIG
+  EFBIG: "file too large",
 }
 
 async function readExisting(file: string, io: CliIO): Promise<Uint8Array> {
