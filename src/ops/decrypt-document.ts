@@ -1,28 +1,17 @@
 import { BridgeError, ErrorCode } from "../errors.js"
 import type { EmitOptions, FormatName } from "../formats/format.js"
 import { formats } from "../formats/registry.js"
-import type { BackendKind, CallOptions, KeyOpener } from "../keys/backend.js"
 import { metadataFromTree } from "../seal/metadata.js"
 import { asSealedFormat, loadSealed } from "./load-sealed.js"
 import { unsealTree } from "../seal/unseal.js"
 import { emitExtracted } from "./emit-extracted.js"
-import { extractNode, nodesUnder, type ExtractStep } from "./extract.js"
+import { extractNode, nodesUnder } from "./extract.js"
 import type { Branch } from "../tree/node.js"
-import { decryptBinaryFast } from "./decrypt-binary.js"
+import { decryptBinaryFast, type BinaryDecryptRequest } from "./decrypt-binary.js"
 
-export interface DecryptRequest {
-  readonly input: Uint8Array
-  readonly source: string
-  readonly inputFormat: FormatName
-  readonly outputFormat: FormatName
-  readonly openers: readonly KeyOpener[]
-  readonly ignoreMac: boolean
-  readonly decryptionOrder?: readonly BackendKind[]
-  readonly extract?: readonly ExtractStep[]
+/** The binary fast path's request plus how to emit a document (one shape for both paths). */
+export interface DecryptRequest extends BinaryDecryptRequest {
   readonly emit?: EmitOptions
-  readonly call?: CallOptions
-  /** The caller hands `input` over: a large binary file is decrypted over its own bytes. */
-  readonly consumeInput?: boolean
 }
 
 /**
