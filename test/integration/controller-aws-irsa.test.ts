@@ -5,6 +5,7 @@ import {
 } from "@aws-sdk/client-secrets-manager"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { ControllerProcess, Kube, suffix, waitFor } from "./controller-harness.js"
+import { awsControllerEnv } from "./controller-aws-setup.js"
 import { peerEnv, requirePeer } from "./peers.js"
 
 // An ESO IRSA manifest unchanged but for apiVersion: auth.jwt with the role on the ServiceAccount.
@@ -36,12 +37,7 @@ describe.skipIf(kubePeer.skip || motoPeer.skip)("controller: AWS auth.jwt as IRS
     await sm.send(new CreateSecretCommand({ Name: name, SecretString: value }))
     ctl = await ControllerProcess.start(
       ["--kubeconfig", peerEnv("KUBECONFIG"), "--namespace", ns, "--hash-key-secret", `${ns}/hash-key`],
-      {
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: peerEnv("AWS_ENDPOINT_URL_SECRETS_MANAGER"),
-        AWS_ENDPOINT_URL_STS: peerEnv("AWS_ENDPOINT_URL_STS"),
-        AWS_REGION: "us-east-1",
-        AWS_EC2_METADATA_DISABLED: "true",
-      },
+      awsControllerEnv(),
     )
   }, 120_000)
 

@@ -3,13 +3,14 @@ import {
   DeleteSecretCommand,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager"
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { ControllerProcess, Kube, suffix, waitFor } from "./controller-harness.js"
 import { peerEnv, requirePeer } from "./peers.js"
-import { TcpProxy } from "./tcp-proxy.js"
+import type { TcpProxy } from "./tcp-proxy.js"
+import { awsControllerEnv, awsStaticStore, proxiedKubeconfig } from "./controller-aws-setup.js"
 
 // The controller's watch connections die while the API server stays up: once cut (an idle reset
 // by a load balancer) and once silently (open, but nothing arrives: client-node #958). Both must
@@ -47,45 +48,18 @@ describe.skipIf(kubePeer.skip || motoPeer.skip)("controller: dropped and silent 
     })
 
   beforeAll(async () => {
-    const kubeconfig = readFileSync(peerEnv("KUBECONFIG"), "utf8")
-    const server = /server:\s*(\S+)/.exec(kubeconfig)?.[1] ?? ""
-    proxy = new TcpProxy(server.replace(/^https:/, "http:"))
-    await proxy.start()
-    const proxied = join(dir, "kubeconfig")
-    writeFileSync(proxied, kubeconfig.replace(server, `https://127.0.0.1:${proxy.port}`))
+    const proxied = await proxiedKubeconfig(dir)
+    proxy = proxied.proxy
     kube = new Kube(peerEnv("KUBECONFIG"))
     await kube.installCrds()
     await kube.namespace(ns)
     await kube.secret(ns, "aws-creds", { id: "test", secret: "test" })
     await sm.send(new CreateSecretCommand({ Name: key, SecretString: "value" }))
     ctl = await ControllerProcess.start(
-      ["--kubeconfig", proxied, "--namespace", ns, "--watch-timeout", "5s", "--store-refresh", "1h"],
-      {
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: peerEnv("AWS_ENDPOINT_URL_SECRETS_MANAGER"),
-        AWS_ENDPOINT_URL_STS: peerEnv("AWS_ENDPOINT_URL_STS"),
-        AWS_REGION: "us-east-1",
-        AWS_EC2_METADATA_DISABLED: "true",
-      },
+      ["--kubeconfig", proxied.path, "--namespace", ns, "--watch-timeout", "5s", "--store-refresh", "1h"],
+      awsControllerEnv(),
     )
-    await kube.apply({
-      apiVersion: "sealbridge.dev/v1alpha1",
-      kind: "SecretStore",
-      metadata: { name: "aws", namespace: ns },
-      spec: {
-        provider: {
-          aws: {
-            service: "SecretsManager",
-            region: "us-east-1",
-            auth: {
-              secretRef: {
-                accessKeyIDSecretRef: { name: "aws-creds", key: "id" },
-                secretAccessKeySecretRef: { name: "aws-creds", key: "secret" },
-              },
-            },
-          },
-        },
-      },
-    })
+    await kube.apply(awsStaticStore(ns, "aws"))
     await kube.apply(es("first"))
     await synced("first")
   }, 120_000)
