@@ -1,8 +1,7 @@
 import { RE2JS } from "re2js"
-import { parse as parseYaml } from "yaml"
 import { BridgeError, ErrorCode } from "../errors.js"
 import type { CreationRule } from "./creation-rule.js"
-import { parseRule } from "./sops-config.js"
+import { CONFIG_HINT, parseRule, readConfigYaml } from "./sops-config.js"
 
 /** Where `publish` sends a file: an S3 bucket (the sealed file) or Vault KV (its plaintext). */
 export type Destination =
@@ -29,33 +28,30 @@ export interface DestinationRule {
 }
 
 type Obj = Record<string, unknown>
+
+const configError = (message: string, cause?: unknown): BridgeError =>
+  new BridgeError(ErrorCode.Config, message, { hint: CONFIG_HINT, ...(cause === undefined ? {} : { cause }) })
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v)
 
 /**
  * The `destination_rules` of a `.sops.yaml` text, in file order.
- * @throws BridgeError CONFIG naming the wrong field
+ * @throws BridgeError CONFIG naming the wrong field, or the line and column of a YAML syntax error
  */
 export function parseDestinationRules(text: string, path: string): DestinationRule[] {
-  let raw: unknown
-  try {
-    raw = parseYaml(text)
-  } catch (err) {
-    throw new BridgeError(ErrorCode.Config, `${path}: not valid yaml`, { cause: err })
-  }
+  const raw = readConfigYaml(text, path)
   if (!isObj(raw)) return []
   const list = raw["destination_rules"]
   if (list === undefined || list === null) return []
-  if (!Array.isArray(list))
-    throw new BridgeError(ErrorCode.Config, `${path}: destination_rules: must be a list`)
+  if (!Array.isArray(list)) throw configError(`${path}: destination_rules: must be a list`)
   return list.map((r, i) => parseOne(r, `${path}: destination_rules[${i}]`))
 }
 
 function parseOne(raw: unknown, where: string): DestinationRule {
-  if (!isObj(raw)) throw new BridgeError(ErrorCode.Config, `${where}: must be a mapping`)
+  if (!isObj(raw)) throw configError(`${where}: must be a mapping`)
   const s = (key: string): string => {
     const v = raw[key]
     if (v === undefined || v === null) return ""
-    if (typeof v !== "string") throw new BridgeError(ErrorCode.Config, `${where}.${key}: must be a string`)
+    if (typeof v !== "string") throw configError(`${where}.${key}: must be a string`)
     return v
   }
   const pathRegex = s("path_regex")
@@ -63,14 +59,12 @@ function parseOne(raw: unknown, where: string): DestinationRule {
     try {
       RE2JS.compile(pathRegex)
     } catch (err) {
-      throw new BridgeError(ErrorCode.Config, `${where}.path_regex: not a valid RE2 regular expression`, {
-        cause: err,
-      })
+      throw configError(`${where}.path_regex: not a valid RE2 regular expression`, err)
     }
   }
   const omit = raw["omit_extensions"]
   if (omit !== undefined && omit !== null && typeof omit !== "boolean")
-    throw new BridgeError(ErrorCode.Config, `${where}.omit_extensions: must be true or false`)
+    throw configError(`${where}.omit_extensions: must be true or false`)
   const recreationRaw = raw["recreation_rule"]
   const recreation = parseRule(
     recreationRaw === undefined || recreationRaw === null ? {} : recreationRaw,
@@ -87,20 +81,16 @@ function parseOne(raw: unknown, where: string): DestinationRule {
 function destinationOf(raw: Obj, s: (key: string) => string, where: string): Destination | null {
   const set = [s("s3_bucket"), s("gcs_bucket"), s("vault_path")].filter((v) => v !== "").length
   if (set > 1)
-    throw new BridgeError(
-      ErrorCode.Config,
+    throw configError(
       "error loading config: more than one destinations were found in a single destination rule, you can only use one per rule",
     )
   if (s("gcs_bucket") !== "")
-    throw new BridgeError(
-      ErrorCode.Config,
-      `${where}.gcs_bucket: Google Cloud Storage destinations are not supported`,
-    )
+    throw configError(`${where}.gcs_bucket: Google Cloud Storage destinations are not supported`)
   if (s("s3_bucket") !== "") return { kind: "s3", bucket: s("s3_bucket"), prefix: s("s3_prefix") }
   if (s("vault_path") === "") return null
   const version = raw["vault_kv_version"]
   if (version !== undefined && version !== null && typeof version !== "number")
-    throw new BridgeError(ErrorCode.Config, `${where}.vault_kv_version: must be 1 or 2`)
+    throw configError(`${where}.vault_kv_version: must be 1 or 2`)
   const slash = (p: string): string => (p.endsWith("/") ? p : `${p}/`)
   return {
     kind: "vault",

@@ -21,7 +21,8 @@ export interface ParsedRule extends CreationRule {
 
 type Obj = Record<string, unknown>
 
-const CONFIG_HINT = "fix .sops.yaml: README's `.sops.yaml` section lists the fields sops and sealbridge read"
+export const CONFIG_HINT =
+  "fix .sops.yaml: README's `.sops.yaml` section lists the fields sops and sealbridge read"
 
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v)
 
@@ -45,9 +46,10 @@ export function parseSopsConfig(text: string, path: string): SopsConfig {
 /**
  * The YAML of `.sops.yaml` as plain data. A syntax error gives line and column; no message
  * carries the parser's own text or a cause, since those quote the input (and --debug prints
- * causes).
+ * causes). `destination_rules` are read through it too, so both give the same positions.
+ * @throws BridgeError CONFIG `path:line:column: not valid yaml: reason`
  */
-function readConfigYaml(text: string, path: string): unknown {
+export function readConfigYaml(text: string, path: string): unknown {
   try {
     assertYamlDepth(text, path)
   } catch (err) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
 import {
+  BridgeError,
   matchDestinationRule,
   parseDestinationRules,
   vaultApiPath,
@@ -62,5 +63,55 @@ describe("destination_rules", () => {
     expect(vaultApiPath(v2.destination, "app")).toBe("secret/data/team/app")
     expect(withoutExtension("deep/one.enc.yaml")).toBe("deep/one.enc")
     expect(withoutExtension("dir.d/file")).toBe("dir.d/file")
+  })
+
+  it("should give line and column of a YAML syntax error, as .sops.yaml errors do, quote no input and carry a hint", () => {
+    const cases: [string, string][] = [
+      ['destination_rules:\n  - s3_bucket: "hunter2-secret\n', "/r/.sops.yaml:3:1: not valid yaml: "],
+      ["destination_rules:\n\t- s3_bucket: hunter2-secret\n", "/r/.sops.yaml:2:1: not valid yaml: "],
+      [
+        "destination_rules:\n  - s3_bucket: x\n    s3_bucket: hunter2-secret\n",
+        "/r/.sops.yaml:3:5: not valid yaml: ",
+      ],
+    ]
+    for (const [text, prefix] of cases) {
+      let caught: unknown
+      try {
+        parseDestinationRules(text, "/r/.sops.yaml")
+      } catch (err) {
+        caught = err
+      }
+      expect(caught).toBeInstanceOf(BridgeError)
+      const err = caught as BridgeError
+      expect(err.code).toBe("CONFIG")
+      expect(err.message.startsWith(prefix), err.message).toBe(true)
+      expect(err.message).not.toMatch(/hunter2|secret|s3_bucket/)
+      expect(err.cause).toBeUndefined()
+      expect(err.hint).toContain(".sops.yaml")
+    }
+  })
+
+  it("should carry the .sops.yaml hint on every destination rule error", () => {
+    const bad = [
+      "destination_rules: 3\n",
+      "destination_rules:\n  - 3\n",
+      "destination_rules:\n  - s3_bucket: 3\n",
+      "destination_rules:\n  - path_regex: '('\n    s3_bucket: b\n",
+      "destination_rules:\n  - s3_bucket: b\n    omit_extensions: 3\n",
+      "destination_rules:\n  - s3_bucket: a\n    vault_path: b\n",
+      "destination_rules:\n  - gcs_bucket: a\n",
+      "destination_rules:\n  - vault_path: a\n    vault_kv_version: x\n",
+    ]
+    for (const text of bad) {
+      let caught: unknown
+      try {
+        parseDestinationRules(text, "c")
+      } catch (err) {
+        caught = err
+      }
+      expect(caught, text).toBeInstanceOf(BridgeError)
+      expect((caught as BridgeError).code, text).toBe("CONFIG")
+      expect((caught as BridgeError).hint, text).toContain(".sops.yaml")
+    }
   })
 })
