@@ -1,5 +1,14 @@
 import type { Kind } from "../api/constants.js"
-import type { CustomObject, EventRef, KubeApi, ResourceStatus, SecretApply, SecretObject } from "./port.js"
+import type {
+  CustomObject,
+  EventRef,
+  KubeApi,
+  LeaseRecord,
+  LeaseSpec,
+  ResourceStatus,
+  SecretApply,
+  SecretObject,
+} from "./port.js"
 
 /** What a cache is kept for: the four kinds, and the Secrets the controller owns (label-selected). */
 export type CachedKind = Kind | "Secret"
@@ -203,5 +212,24 @@ export class CachedKube implements KubeApi {
   recordEvent(ref: EventRef, type: "Normal" | "Warning", reason: string, message: string): Promise<void> {
     this.requests.event++
     return this.#inner.recordEvent(ref, type, reason, message)
+  }
+
+  // Leases are the elector's, not the reconcilers': passed through, not counted in `requests`
+  // (the elector has its own metric), never cached (a stale lease would break the election).
+  getLease(namespace: string, name: string): Promise<LeaseRecord | null> {
+    return this.#inner.getLease(namespace, name)
+  }
+
+  createLease(namespace: string, name: string, spec: LeaseSpec): Promise<LeaseRecord | null> {
+    return this.#inner.createLease(namespace, name, spec)
+  }
+
+  updateLease(
+    namespace: string,
+    name: string,
+    spec: LeaseSpec,
+    resourceVersion: string,
+  ): Promise<LeaseRecord | null> {
+    return this.#inner.updateLease(namespace, name, spec, resourceVersion)
   }
 }

@@ -10,7 +10,17 @@ import {
 } from "@kubernetes/client-node"
 import { BridgeError, ErrorCode } from "../../src/index.js"
 import { FIELD_MANAGER, GROUP, Kind, Plural, VERSION } from "../api/constants.js"
-import type { CustomObject, EventRef, KubeApi, ResourceStatus, SecretApply, SecretObject } from "./port.js"
+import { LeaseClient } from "./lease-client.js"
+import type {
+  CustomObject,
+  EventRef,
+  KubeApi,
+  LeaseRecord,
+  LeaseSpec,
+  ResourceStatus,
+  SecretApply,
+  SecretObject,
+} from "./port.js"
 
 const CLUSTER_KINDS: ReadonlySet<string> = new Set([Kind.ClusterSecretStore])
 
@@ -20,7 +30,7 @@ export function statusCode(err: unknown): number | undefined {
   return typeof code === "number" ? code : undefined
 }
 
-function kubeError(op: string, what: string, err: unknown): BridgeError {
+export function kubeError(op: string, what: string, err: unknown): BridgeError {
   const code = statusCode(err)
   // 409/429/5xx and transport errors are worth retrying; 4xx are not going to fix themselves.
   const retryable = code === undefined || code === 409 || code === 429 || code >= 500
@@ -49,8 +59,10 @@ export class ClientNodeKube implements KubeApi {
   readonly #custom: CustomObjectsApi
   readonly #objects: KubernetesObjectApi
   readonly #apps: AppsV1Api
+  readonly #leases: LeaseClient
 
   constructor(kc: KubeConfig) {
+    this.#leases = new LeaseClient(kc)
     this.#apps = kc.makeApiClient(AppsV1Api)
     this.#core = kc.makeApiClient(CoreV1Api)
     this.#custom = kc.makeApiClient(CustomObjectsApi)
@@ -208,6 +220,23 @@ export class ClientNodeKube implements KubeApi {
     } catch (err) {
       throw kubeError("create token for", `ServiceAccount ${namespace}/${serviceAccount}`, err)
     }
+  }
+
+  getLease(namespace: string, name: string): Promise<LeaseRecord | null> {
+    return this.#leases.get(namespace, name)
+  }
+
+  createLease(namespace: string, name: string, spec: LeaseSpec): Promise<LeaseRecord | null> {
+    return this.#leases.create(namespace, name, spec)
+  }
+
+  updateLease(
+    namespace: string,
+    name: string,
+    spec: LeaseSpec,
+    resourceVersion: string,
+  ): Promise<LeaseRecord | null> {
+    return this.#leases.update(namespace, name, spec, resourceVersion)
   }
 
   async recordEvent(

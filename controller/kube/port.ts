@@ -78,6 +78,21 @@ export interface EventRef {
   readonly uid: string
 }
 
+/** A coordination.k8s.io/v1 Lease's spec (times as MicroTime text, six fraction digits). */
+export interface LeaseSpec {
+  /** "" when released. */
+  readonly holderIdentity: string
+  readonly leaseDurationSeconds: number
+  readonly acquireTime: string
+  readonly renewTime: string
+  readonly leaseTransitions: number
+}
+
+/** A Lease as read: its spec and the resourceVersion a replace must name (optimistic concurrency). */
+export interface LeaseRecord extends LeaseSpec {
+  readonly resourceVersion: string
+}
+
 export interface KubeApi {
   /** null when absent. `namespace` undefined for cluster-scoped kinds. */
   getObject(kind: Kind, namespace: string | undefined, name: string): Promise<CustomObject | null>
@@ -113,4 +128,18 @@ export interface KubeApi {
     name: string,
     annotations: Readonly<Record<string, string>>,
   ): Promise<boolean>
+  /** The Lease (leader election); null when it does not exist. */
+  getLease(namespace: string, name: string): Promise<LeaseRecord | null>
+  /** Creates the Lease; null when it exists already (another replica created it first). */
+  createLease(namespace: string, name: string, spec: LeaseSpec): Promise<LeaseRecord | null>
+  /**
+   * Replaces the Lease if it is still at `resourceVersion`; null on a conflict (HTTP 409: another
+   * replica wrote it first, the race is lost).
+   */
+  updateLease(
+    namespace: string,
+    name: string,
+    spec: LeaseSpec,
+    resourceVersion: string,
+  ): Promise<LeaseRecord | null>
 }

@@ -5,6 +5,8 @@ import type {
   CustomObject,
   EventRef,
   KubeApi,
+  LeaseRecord,
+  LeaseSpec,
   ResourceStatus,
   SecretApply,
   SecretObject,
@@ -211,6 +213,58 @@ export class FakeKube implements KubeApi {
     const patches = this.workloads.get(`${kind}/${namespace}/${name}`)
     patches?.push({ ...annotations })
     return Promise.resolve(patches !== undefined)
+  }
+  /** Leases by "namespace/name"; resourceVersion bumps on every write, as on the API server. */
+  readonly leases = new Map<string, LeaseRecord>()
+  /** Lease calls in order ("get ns/name", "create …", "update …", "conflict …"). */
+  readonly leaseCalls: string[] = []
+  /** Every later lease call throws this (API server unreachable); undefined heals it. */
+  leaseError: Error | undefined
+  /** Every later lease call never answers (a hung connection) while true. */
+  leaseHang = false
+  #leaseRv = 0
+
+  #leaseFault(call: string): Promise<never> | undefined {
+    this.leaseCalls.push(call)
+    if (this.leaseHang) return new Promise<never>(() => undefined)
+    if (this.leaseError !== undefined) return Promise.reject(this.leaseError)
+    return undefined
+  }
+
+  getLease(namespace: string, name: string): Promise<LeaseRecord | null> {
+    const id = `${namespace}/${name}`
+    return this.#leaseFault(`get ${id}`) ?? Promise.resolve(structuredClone(this.leases.get(id) ?? null))
+  }
+
+  createLease(namespace: string, name: string, spec: LeaseSpec): Promise<LeaseRecord | null> {
+    const id = `${namespace}/${name}`
+    const fault = this.#leaseFault(`create ${id}`)
+    if (fault !== undefined) return fault
+    if (this.leases.has(id)) return Promise.resolve(null)
+    return Promise.resolve(this.writeLease(namespace, name, spec))
+  }
+
+  updateLease(
+    namespace: string,
+    name: string,
+    spec: LeaseSpec,
+    resourceVersion: string,
+  ): Promise<LeaseRecord | null> {
+    const id = `${namespace}/${name}`
+    const fault = this.#leaseFault(`update ${id}`)
+    if (fault !== undefined) return fault
+    if (this.leases.get(id)?.resourceVersion !== resourceVersion) {
+      this.leaseCalls.push(`conflict ${id}`)
+      return Promise.resolve(null)
+    }
+    return Promise.resolve(this.writeLease(namespace, name, spec))
+  }
+
+  /** Writes a Lease as another replica would (no conflict check). */
+  writeLease(namespace: string, name: string, spec: LeaseSpec): LeaseRecord {
+    const rec = { ...spec, resourceVersion: String(++this.#leaseRv) }
+    this.leases.set(`${namespace}/${name}`, rec)
+    return structuredClone(rec)
   }
 }
 
