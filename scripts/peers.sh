@@ -4,7 +4,7 @@
 #   scripts/peers.sh down    stop the processes this script started (recorded PIDs only)
 #   scripts/peers.sh build   only install/build the binaries
 #   scripts/peers.sh env     print .peers/peers.env
-# Cache: ${SEALBRIDGE_PEERS_HOME:-~/.cache/sealbridge-peers}. With CI=true any failure exits non-zero with the log tail.
+# Cache: ${SEALBRIDGE_PEERS_HOME:-~/.cache/sealbridge-peers}. Any failure exits non-zero with the log tail (in CI and elsewhere).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)

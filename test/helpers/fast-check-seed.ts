@@ -3,8 +3,8 @@
 // same run reproduces it. `FC_SEED=<n>` pins any seed (e.g. one a local failure printed);
 // `PROPERTY_RUNS` and `npm run fuzz` search harder.
 import fc from "fast-check"
+import { inCi } from "./ci.js"
 
 const pinned = process.env["FC_SEED"]
-const inCi = (process.env["CI"] ?? "") !== ""
 if (pinned !== undefined && pinned !== "") fc.configureGlobal({ seed: Number(pinned) })
-else if (inCi) fc.configureGlobal({ seed: 20261202 })
+else if (inCi()) fc.configureGlobal({ seed: 20261202 })

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process"
 import { existsSync, readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import type { TestProject } from "vitest/node"
+import { inCi } from "../helpers/ci.js"
 
 const repo = fileURLToPath(new URL("../../", import.meta.url))
 const envFile = `${repo}.peers/peers.env`
@@ -58,8 +59,7 @@ export default function setup(project: TestProject): () => void {
     console.log("integration: .peers/peers.env missing; running scripts/peers.sh up")
     const r = spawnSync("bash", [`${repo}scripts/peers.sh`, "up"], { stdio: "inherit" })
     if (r.status !== 0) {
-      if (process.env["CI"] === "true")
-        throw new Error("integration: test peers could not be started (see the log above)")
+      if (inCi()) throw new Error("integration: test peers could not be started (see the log above)")
       console.warn(
         "integration: peers could not be started; tests that need them will be skipped with a reason",
       )

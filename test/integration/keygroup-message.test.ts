@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs"
+import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { sopsTwins } from "./sops-twins.js"
@@ -46,8 +46,18 @@ describe.skipIf(t.sops.skip)("an empty key group, as sops 3.13 reports it", () =
     writeFileSync(join(t.dir, ".sops.yaml"), `creation_rules:\n  - age: ${recipient}\n`)
     const sealed = t.ours(["encrypt", "app.yaml"], { env: { SOPS_AGE_KEY_FILE: keyFile() } })
     writeFileSync(join(t.dir, "sealed.yaml"), sealed.out)
-    const m = t.ours(["groups", "add", "-f", "sealed.yaml"], { env: { SOPS_AGE_KEY_FILE: keyFile() } })
+    writeFileSync(join(t.dir, "sealed-by-sops.yaml"), sealed.out)
+    const env = { SOPS_AGE_KEY_FILE: keyFile() }
+    const m = t.ours(["groups", "add", "-f", "sealed.yaml"], { env })
     expect(m.code).toBe(1)
     expect(m.err.split("\n")[0]).toBe(`sealbridge: ${MESSAGE}`)
+    expect(readFileSync(join(t.dir, "sealed.yaml"), "utf8")).toBe(sealed.out)
+    // sops 3.13: exit 0 and a file with an empty group on stdout, which then nothing opens.
+    const s = t.theirs(["groups", "add", "-f", "sealed-by-sops.yaml"], { env })
+    expect(s.code).toBe(0)
+    expect(s.out).not.toBe(sealed.out)
+    writeFileSync(join(t.dir, "sealed-by-sops.yaml"), s.out)
+    const opened = t.theirs(["decrypt", "sealed-by-sops.yaml"], { env })
+    expect([opened.code, opened.out]).toEqual([128, ""])
   })
 })

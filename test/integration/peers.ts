@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs"
 import { inject } from "vitest"
+import { inCi } from "../helpers/ci.js"
 
 // Make the peers' endpoints visible to the SDKs (AWS_ENDPOINT_URL_*, VAULT_ADDR, KUBECONFIG).
 const provided = inject("peersEnv")
@@ -19,7 +20,7 @@ export function requirePeer(name: "moto" | "vault" | "kube-apiserver", envVar: s
     ? readFileSync(logFile, "utf8").split("\n").slice(-20).join("\n")
     : "(no log)"
   const reason = `${name} is not running (${envVar} unset); run npm run peers:up`
-  if (process.env["CI"] === "true") throw new Error(`${reason}\n${tail}`)
+  if (inCi()) throw new Error(`${reason}\n${tail}`)
   console.warn(`skipping ${name} tests: ${reason}`)
   return { skip: true }
 }
@@ -34,7 +35,7 @@ export function requireBinary(envVar: string, label: string): { path: string; sk
   const path = process.env[envVar] ?? ""
   if (path !== "" && existsSync(path)) return { path, skip: false }
   const reason = `${label} binary not available (${envVar}=${path || "unset"}); run npm run peers:up`
-  if (process.env["CI"] === "true") throw new Error(reason)
+  if (inCi()) throw new Error(reason)
   console.warn(`skipping ${label} tests: ${reason}`)
   return { path, skip: true }
 }

@@ -92,6 +92,7 @@ describe.skipIf(skip)("rotate with PGP keys", () => {
     const text1 = readFileSync(file, "utf8")
     expect(text1).toContain(`fp: ${fp(1)}`)
     expect(text1).not.toContain(fp(0))
+    expect(text1).toContain("pgp:")
     expect(theirs(["decrypt", file], pgpOnly()).out).toBe(text)
     expect(ours(["rotate", "-i", "--rm-pgp", fp(1), file], ageOnly()).code).toBe(0)
     expect(readFileSync(file, "utf8")).not.toContain("pgp:")

@@ -147,7 +147,7 @@ describe("matchCreationRule", () => {
       `creation_rules:\n  - path_regex: (?i)PROD\n    age: ${AGE1}\n`,
       "/repo/.sops.yaml",
     )
-    expect(matchCreationRule(ci, "/repo/prod/x.yaml", path.posix)).not.toBeNull()
+    expect(matchCreationRule(ci, "/repo/prod/x.yaml", path.posix)).toBe(ci.rules[0])
   })
 })
 

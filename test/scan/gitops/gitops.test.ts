@@ -64,6 +64,10 @@ describe("what the findings say", () => {
     const [f] = findings
     expect(f?.description).toContain("database.admin_password")
     expect(f?.line).toBe(4)
+    // The value is in the scanned file, so its absence from the findings means something.
+    expect(readFileSync(join(fixtureRepo, "secrets/app-partial.enc.yaml"), "utf8")).toContain(
+      "hunter2-but-much-longer",
+    )
     expect(JSON.stringify(findings)).not.toContain("hunter2-but-much-longer")
   })
 
@@ -108,6 +112,8 @@ describe("what the findings say", () => {
   it("blanks sops ciphertext and metadata, keeping line structure", async () => {
     const text = readFileSync(join(fixtureRepo, "secrets/app.enc.yaml"), "utf8")
     const { masked } = await scanFixture("secrets/app.enc.yaml")
+    expect(text).toContain("ENC[")
+    expect(text).toContain("BEGIN AGE ENCRYPTED FILE")
     expect(masked.length).toBe(text.length)
     expect(masked.split("\n").length).toBe(text.split("\n").length)
     expect(masked).not.toContain("ENC[")
@@ -117,6 +123,7 @@ describe("what the findings say", () => {
 
   it("blanks SealedSecret encryptedData but not its other fields", async () => {
     const { masked } = await scanFixture("k8s/sealed-secret.yaml")
+    expect(readFileSync(join(fixtureRepo, "k8s/sealed-secret.yaml"), "utf8")).toContain("AgBy3i4")
     expect(masked).not.toContain("AgBy3i4")
     expect(masked).toContain("DATABASE_URL:")
   })

@@ -10,14 +10,14 @@ import {
 } from "@kubernetes/client-node"
 import { randomUUID } from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { peerEnv, requirePeer } from "./peers.js"
+import { peerEnv, requirePeer } from "../peers.js"
 
 // A real kube-apiserver (+ etcd) through @kubernetes/client-node 1.x.
 const peer = requirePeer("kube-apiserver", "KUBECONFIG")
 const GROUP = "sealbridge.dev"
 const PLURAL = "secretsyncs"
 
-describe.skipIf(peer.skip)("Kubernetes API server via @kubernetes/client-node", () => {
+describe.skipIf(peer.skip)("peer smoke: Kubernetes API server via @kubernetes/client-node", () => {
   const kc = new KubeConfig()
   let core: CoreV1Api
   let custom: CustomObjectsApi

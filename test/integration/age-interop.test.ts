@@ -6,35 +6,11 @@ import { fileURLToPath } from "node:url"
 import { afterAll, describe, expect, it } from "vitest"
 import { requireBinary } from "./peers.js"
 
-const gitleaks = requireBinary("GITLEAKS_BIN", "gitleaks")
 const age = requireBinary("AGE_BIN", "age")
 const ageKeygen = requireBinary("AGE_KEYGEN_BIN", "age-keygen")
 const cli = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url))
 const dir = mkdtempSync(join(tmpdir(), "sealbridge-peers-"))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-describe.skipIf(gitleaks.skip)("gitleaks (real binary)", () => {
-  it("should report the planted secret in a directory", () => {
-    const fixture = join(dir, "leaky")
-    spawnSync("mkdir", ["-p", fixture])
-    // An obviously fake GitHub token; gitleaks' default rules catch this shape.
-    writeFileSync(
-      join(fixture, "config.env"),
-      "GITHUB_TOKEN=ghp_" + "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5" + "\n",
-    )
-    const report = join(dir, "report.json")
-    const r = spawnSync(
-      gitleaks.path,
-      ["dir", fixture, "--report-format", "json", "--report-path", report, "--no-banner"],
-      {
-        encoding: "utf8",
-      },
-    )
-    expect(r.status).toBe(1)
-    const findings = JSON.parse(readFileSync(report, "utf8")) as { RuleID: string; File: string }[]
-    expect(findings.some((f) => f.RuleID === "github-pat" && f.File.endsWith("config.env"))).toBe(true)
-  })
-})
 
 describe.skipIf(age.skip || ageKeygen.skip)("age (Debian binary) ⇄ sealbridge", () => {
   it("should seal to an age-keygen key, and the enc block opens with age -d to the 32-byte data key", () => {
@@ -57,6 +33,7 @@ describe.skipIf(age.skip || ageKeygen.skip)("age (Debian binary) ⇄ sealbridge"
       encoding: "utf8",
       env: { ...process.env, SOPS_AGE_KEY_FILE: keyFile },
     })
+    expect(back.status).toBe(0)
     expect(back.stdout).toBe('{\n\t"a": "b"\n}\n')
   })
 })

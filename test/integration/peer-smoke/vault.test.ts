@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto"
 import vault from "node-vault"
 import { describe, expect, it } from "vitest"
-import { peerEnv, requirePeer } from "./peers.js"
+import { peerEnv, requirePeer } from "../peers.js"
 
 // Vault API (the dev server started by scripts/peers.sh) through node-vault: KV v2, transit, policies.
 const peer = requirePeer("vault", "VAULT_ADDR")
 
-describe.skipIf(peer.skip)("Vault via node-vault", () => {
+describe.skipIf(peer.skip)("peer smoke: Vault via node-vault", () => {
   const root = vault({ apiVersion: "v1", endpoint: peerEnv("VAULT_ADDR"), token: peerEnv("VAULT_TOKEN") })
 
   // Peer smoke test: the server behind VAULT_ADDR is the flavour scripts/peers.sh says it started

@@ -1,11 +1,11 @@
 import { CreateKeyCommand, DecryptCommand, EncryptCommand, KMSClient } from "@aws-sdk/client-kms"
 import { describe, expect, it } from "vitest"
-import { requirePeer } from "./peers.js"
+import { requirePeer } from "../peers.js"
 
 // AWS KMS through the real SDK against moto; the endpoint comes from AWS_ENDPOINT_URL_KMS.
 const peer = requirePeer("moto", "AWS_ENDPOINT_URL_KMS")
 
-describe.skipIf(peer.skip)("KMS (moto) via @aws-sdk/client-kms", () => {
+describe.skipIf(peer.skip)("peer smoke: KMS (moto) via @aws-sdk/client-kms", () => {
   const kms = new KMSClient({})
   const plaintext = new Uint8Array(32).map((_, i) => i)
 

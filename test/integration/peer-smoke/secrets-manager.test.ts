@@ -7,12 +7,12 @@ import {
 } from "@aws-sdk/client-secrets-manager"
 import { randomUUID } from "node:crypto"
 import { describe, expect, it } from "vitest"
-import { requirePeer } from "./peers.js"
+import { requirePeer } from "../peers.js"
 
 // AWS Secrets Manager through the real SDK against moto (AWS_ENDPOINT_URL_SECRETS_MANAGER).
 const peer = requirePeer("moto", "AWS_ENDPOINT_URL_SECRETS_MANAGER")
 
-describe.skipIf(peer.skip)("Secrets Manager (moto) via @aws-sdk/client-secrets-manager", () => {
+describe.skipIf(peer.skip)("peer smoke: Secrets Manager (moto) via @aws-sdk/client-secrets-manager", () => {
   const sm = new SecretsManagerClient({})
   const name = (): string => `sealbridge/it/${randomUUID()}`
 
