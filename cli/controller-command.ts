@@ -38,6 +38,11 @@ export function controllerCommand(io: CliIO): Command {
     .option("--store-rate <n>", "provider calls per second per store (token bucket)", "50")
     .option("--store-burst <n>", "token bucket size per store", "100")
     .option(
+      "--store-concurrency <n>",
+      "reconciles in flight per store (a hanging store holds at most these, never the workers)",
+      "2",
+    )
+    .option(
       "--rollout-debounce <duration>",
       "quiet period before restarting rolloutRestartTargets (Secrets changing together: one restart)",
       "5s",

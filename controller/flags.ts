@@ -16,6 +16,7 @@ export interface ControllerFlags {
   readonly fetchWindow?: string
   readonly storeRate?: string
   readonly storeBurst?: string
+  readonly storeConcurrency?: string
   readonly statusPage?: boolean
   readonly rolloutDebounce?: string
 }
@@ -57,6 +58,7 @@ export function controllerOptions(
     fetchWindowMs: parseGoDuration(f.fetchWindow ?? "30s", "--fetch-window"),
     storeRate: int(f.storeRate, "--store-rate", 50, 1),
     storeBurst: int(f.storeBurst, "--store-burst", 100, 1),
+    storeConcurrency: int(f.storeConcurrency, "--store-concurrency", 2, 1),
     statusPage: f.statusPage === true,
     rolloutDebounceMs: parseGoDuration(f.rolloutDebounce ?? "5s", "--rollout-debounce"),
     env,

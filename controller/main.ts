@@ -15,6 +15,7 @@ import { ClientNodeKube } from "./kube/client.js"
 import { Watcher, type WatchedObject } from "./kube/watch.js"
 import { jsonLogger } from "./log.js"
 import { ProviderPool } from "./provider-pool.js"
+import { laneOf, storeOfKey } from "./lanes.js"
 import { WorkQueue } from "./queue.js"
 import type { ControllerDeps, ReconcileResult } from "./reconcile/deps.js"
 import { reconcileExternalSecret } from "./reconcile/external-secret.js"
@@ -46,6 +47,8 @@ export interface ControllerOptions {
   /** Token bucket per store: calls per second and burst. */
   readonly storeRate: number
   readonly storeBurst: number
+  /** Reconciles in flight per store (a hanging store holds at most these). */
+  readonly storeConcurrency?: number
   /** Serve the read-only status page at /status on the metrics port. */
   readonly statusPage?: boolean
   /** Quiet period before a rollout restart (several Secrets changing together: one restart). */
@@ -53,6 +56,9 @@ export interface ControllerOptions {
   readonly env: Readonly<Record<string, string | undefined>>
   readonly write: (line: string) => void
 }
+
+/** A store-bound reconcile running longer than this gives its worker back (keeps its store slot). */
+const STORE_RELEASE_MS = 1_000
 
 function loadKubeConfig(opts: ControllerOptions): KubeConfig {
   const kc = new KubeConfig()
@@ -123,6 +129,11 @@ export async function runController(opts: ControllerOptions): Promise<void> {
     maxBackoffMs: 300_000,
     random: Math.random,
     onError: (key, err) => log.error("reconcile failed", { key, error: safeMessage(err) }),
+    // New/changed objects and missing/drifted Secrets go before due refreshes; per-store caps.
+    laneOf: (key) => laneOf(cache, deps.hmacKey, key),
+    groupOf: (key) => storeOfKey(refs, key),
+    groupConcurrency: opts.storeConcurrency ?? 2,
+    releaseAfterMs: STORE_RELEASE_MS,
   })
 
   const onObject = (

@@ -39,6 +39,11 @@ export class RefIndex {
     return [...(this.#byStore.get(storeKey) ?? [])]
   }
 
+  /** The store an ExternalSecret's spec names (its work key), if known. */
+  storeOf(key: string): string | undefined {
+    return this.#of.get(key)?.store
+  }
+
   ownersOfSecret(namespace: string, name: string): readonly string[] {
     return [...(this.#byTarget.get(`${namespace}/${name}`) ?? [])]
   }
