@@ -57,6 +57,8 @@ export interface ControllerOptions {
   readonly write: (line: string) => void
 }
 
+/** Deadline of one provider call (the reconcile's wait and the shared call itself). */
+const CALL_TIMEOUT_MS = 15_000
 /** A store-bound reconcile running longer than this gives its worker back (keeps its store slot). */
 const STORE_RELEASE_MS = 1_000
 
@@ -91,6 +93,7 @@ export async function runController(opts: ControllerOptions): Promise<void> {
         onCall: (store, op, result) => metrics.inc("sealbridge_provider_calls_total", { store, op, result }),
         windowMs: opts.fetchWindowMs,
         rateLimit: { ...DEFAULT_RATE_LIMIT, ratePerSecond: opts.storeRate, burst: opts.storeBurst },
+        callTimeoutMs: CALL_TIMEOUT_MS,
       },
     ),
     ops: esoValueOps,
@@ -102,7 +105,7 @@ export async function runController(opts: ControllerOptions): Promise<void> {
     log,
     lastApplied: new Map(),
     storeRefreshMs: opts.storeRefreshMs,
-    callTimeoutMs: 15_000,
+    callTimeoutMs: CALL_TIMEOUT_MS,
   }
   const refs = new RefIndex()
   const statusObjects = new StatusObjects()

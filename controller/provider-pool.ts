@@ -27,6 +27,8 @@ export interface PoolOptions {
   /** How long one provider answer serves every ExternalSecret naming the same remote secret. */
   readonly windowMs?: number
   readonly rateLimit?: RateLimitOptions
+  /** Deadline of one shared provider call (see SharedFetcherOptions.callTimeoutMs). */
+  readonly callTimeoutMs?: number
 }
 
 /** Default fetch window: long enough to drain one refresh slot's worth of queued objects. */
@@ -98,6 +100,7 @@ export class ProviderPool {
       const fetcher = new SharedFetcher(inner, this.#opts.clock ?? realClock, {
         windowMs: this.#opts.windowMs ?? DEFAULT_FETCH_WINDOW_MS,
         ...(this.#opts.rateLimit === undefined ? {} : { rateLimit: this.#opts.rateLimit }),
+        ...(this.#opts.callTimeoutMs === undefined ? {} : { callTimeoutMs: this.#opts.callTimeoutMs }),
       })
       if (this.#entries.get(storeKey)?.provider === provider) this.#ready.set(storeKey, fetcher)
       return fetcher

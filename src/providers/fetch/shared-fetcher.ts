@@ -8,6 +8,12 @@ export interface SharedFetcherOptions {
   /** how long a result serves later callers (one refresh window); 0 = only concurrent callers share */
   readonly windowMs: number
   readonly rateLimit?: RateLimitOptions
+  /**
+   * Deadline of one shared provider call. Callers give up on their own signals, but the shared
+   * call outlives them: without a deadline a hanging provider keeps every such call (and its
+   * socket) open for ever.
+   */
+  readonly callTimeoutMs?: number
 }
 
 export interface FetchStats {
@@ -45,6 +51,7 @@ export class SharedFetcher implements SecretProvider {
   readonly #inner: SecretProvider
   readonly #clock: Clock
   readonly #windowMs: number
+  readonly #callTimeoutMs: number | undefined
   readonly #entries = new Map<string, Entry>()
 
   constructor(inner: SecretProvider, clock: Clock, opts: SharedFetcherOptions) {
@@ -52,6 +59,7 @@ export class SharedFetcher implements SecretProvider {
     this.#inner = inner
     this.#clock = clock
     this.#windowMs = opts.windowMs
+    this.#callTimeoutMs = opts.callTimeoutMs
     this.limiter = new StoreRateLimiter(clock, opts.rateLimit)
   }
 
@@ -98,7 +106,10 @@ export class SharedFetcher implements SecretProvider {
       return hit.result as Promise<T>
     }
     // The shared call must not die with one caller's signal; callers wait on it with their own.
-    const result = this.#call(run)
+    const timeout = this.#callTimeoutMs
+    const result = this.#call(() =>
+      run(timeout === undefined ? undefined : { signal: AbortSignal.timeout(timeout) }),
+    )
     const entry: Entry = { at: this.#clock.now(), result, settled: false }
     this.#entries.set(key, entry)
     result.then(
