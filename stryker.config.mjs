@@ -1,6 +1,9 @@
 // @ts-check
-// Mutation testing (`npm run mutate`, not in CI: it is slow). Scope one directory at a time on a
-// small machine: `npm run mutate -- --mutate "src/seal/**/*.ts"`. Reports land in reports/mutation/.
+// Mutation testing (`npm run mutate` = scripts/mutate.sh, one directory per Stryker run; not in CI:
+// it is slow). Reports land in reports/mutation/.
+// scripts/mutate.sh names the directory in MUTATE_SCOPE: each gets its own reports and sandbox.
+const scope = process.env["MUTATE_SCOPE"] ?? "all"
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
@@ -8,16 +11,19 @@ export default {
   plugins: ["@stryker-mutator/vitest-runner"],
   mutate: ["src/seal/**/*.ts", "src/keys/**/*.ts", "src/formats/**/*.ts", "src/ops/**/*.ts"],
   // The sandbox needs only sources and tests (.peers is a symlink to shared test peers).
-  ignorePatterns: [".peers", "dist", "reports", "coverage", "bench", "controller/deploy"],
+  ignorePatterns: [".peers", ".stryker-tmp", "dist", "reports", "coverage", "bench", "controller/deploy"],
   coverageAnalysis: "perTest",
   // Static mutants (module-level constants) would need the whole suite per mutant.
   ignoreStatic: true,
   concurrency: 2,
-  timeoutMS: 20_000,
+  // Generous: on a loaded machine a slow run must not pass for a detected mutant (timeouts count
+  // as detected); a mutant that really loops costs one timeout each.
+  timeoutMS: 30_000,
+  timeoutFactor: 2,
   reporters: ["clear-text", "progress-append-only", "json", "html"],
-  jsonReporter: { fileName: "reports/mutation/mutation.json" },
-  htmlReporter: { fileName: "reports/mutation/mutation.html" },
-  tempDirName: ".stryker-tmp",
+  jsonReporter: { fileName: `reports/mutation/${scope}.json` },
+  htmlReporter: { fileName: `reports/mutation/${scope}.html` },
+  tempDirName: `.stryker-tmp/${scope}`,
   cleanTempDir: "always",
   thresholds: { high: 90, low: 80, break: null },
 }
