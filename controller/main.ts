@@ -12,6 +12,7 @@ import { serveHealth, Metrics } from "./health.js"
 import { controllerOpeners, hashKey } from "./identity.js"
 import { CachedKube, ObjectCache } from "./kube/cache.js"
 import { ClientNodeKube } from "./kube/client.js"
+import { hardenApiClients } from "./kube/http.js"
 import { Watcher, type WatchedObject } from "./kube/watch.js"
 import { jsonLogger } from "./log.js"
 import { ProviderPool } from "./provider-pool.js"
@@ -74,6 +75,7 @@ function loadKubeConfig(opts: ControllerOptions): KubeConfig {
 export async function runController(opts: ControllerOptions): Promise<void> {
   const log = jsonLogger(opts.write)
   const kc = loadKubeConfig(opts)
+  hardenApiClients(kc)
   const cache = new ObjectCache()
   const kube = new CachedKube(new ClientNodeKube(kc), cache)
   const metrics = new Metrics()
