@@ -5,14 +5,18 @@
 // "Benchmarks"). Modules loaded with import() stay lazy: esbuild wraps them so their top level
 // runs on first use only.
 import { build } from "esbuild"
-import { chmodSync, rmSync } from "node:fs"
+import { chmodSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { debarrel } from "./debarrel.mjs"
+import { buildVendor, lazyVendor } from "./lazy-vendor.mjs"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 
 export async function bundleCli(outdir = join(root, "dist", "cli")) {
   rmSync(join(outdir, "chunks"), { recursive: true, force: true })
+  rmSync(join(outdir, "vendor"), { recursive: true, force: true })
+  await buildVendor(root, outdir)
   const common = {
     absWorkingDir: root,
     platform: "node",
@@ -20,7 +24,7 @@ export async function bundleCli(outdir = join(root, "dist", "cli")) {
     target: "node20.19",
     logLevel: "warning",
   }
-  await build({
+  const cli = await build({
     ...common,
     entryPoints: ["cli/main.ts"],
     outdir,
@@ -37,7 +41,13 @@ export async function bundleCli(outdir = join(root, "dist", "cli")) {
     },
     sourcemap: true,
     legalComments: "linked",
+    plugins: [debarrel(root), lazyVendor(root)],
+    metafile: process.env.BUNDLE_META !== undefined,
   })
+  // BUNDLE_META=<file>: esbuild's metafile of the CLI bundle (which module went into which chunk),
+  // for scripts/bundle-report.mjs.
+  if (process.env.BUNDLE_META !== undefined)
+    writeFileSync(process.env.BUNDLE_META, JSON.stringify(cli.metafile))
   // The scan worker thread's entry: its own bundle beside main.js (cli/scan-pool.ts loads ./scan-worker.js).
   await build({
     ...common,

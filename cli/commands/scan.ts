@@ -1,6 +1,6 @@
 import { Command } from "commander"
 import type { CliIO } from "../io.js"
-import { runScan, type ScanFlags } from "../scan/run-scan.js"
+import type { ScanFlags } from "../scan/run-scan.js"
 
 /** `sealbridge scan`: exit 0 clean, 1 findings, 2 error (errors are mapped in run.ts). */
 export function scanCommand(io: CliIO, setExit: (code: number) => void): Command {
@@ -25,6 +25,8 @@ export function scanCommand(io: CliIO, setExit: (code: number) => void): Command
     .option("--no-color", "never colour (NO_COLOR is honoured too)")
     .option("--no-progress", "no progress bar on stderr")
     .action(async (paths: string[], flags: ScanFlags) => {
+      // The scanner (detectors, git walker, worker pool) is imported when it runs.
+      const { runScan } = await import("../scan/run-scan.js")
       setExit(await runScan(paths, flags, io))
     })
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process"
-import { existsSync, readdirSync, writeFileSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
 import module from "node:module"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -54,5 +54,36 @@ describe("the bundled sealbridge command (bin.js + one-file main.js)", () => {
     expect(existsSync(cache)).toBe(hasCompileCache)
     if (hasCompileCache) expect(readdirSync(cache).length).toBeGreaterThan(0)
     expect(bin(["--version"], { XDG_CACHE_HOME: cacheHome, NODE_DISABLE_COMPILE_CACHE: "1" }).status).toBe(0)
+  })
+  it("should load yaml and re2js only when a run needs them (dist/cli/vendor)", () => {
+    const keys = join(dir.path, "lazy-keys.txt")
+    const recipient = bin(["keygen", "-o", keys]).stdout.trim()
+    const block = join(dir.path, "block.yaml")
+    writeFileSync(block, "db:\n    user: admin\n    password: hunter2\n")
+    // Flow style and an anchor: beyond the line reader, so the yaml package reads it.
+    const flow = join(dir.path, "flow.yaml")
+    writeFileSync(flow, "a: &x {b: 1, c: [1, 2]}\nd: *x\ne: str\n")
+    const sealedBlock = join(dir.path, "block.enc.yaml")
+    writeFileSync(sealedBlock, bin(["encrypt", "--age", recipient, block]).stdout)
+    const withRegex = bin(["encrypt", "--age", recipient, "--encrypted-regex", "^(a|e)$", flow])
+    expect(withRegex.status).toBe(0)
+    expect(withRegex.stdout).toMatch(/^a:\n {4}b: ENC\[/)
+    expect(withRegex.stdout).toMatch(/^e: ENC\[/m)
+    expect(withRegex.stdout).toMatch(/^d:\n {4}b: 1\n/m)
+
+    // Without the vendor files a sealed block YAML still opens and --version still runs: neither
+    // package was loaded. A flow-style file or a regex needs them and fails.
+    const vendor = join(out, "vendor")
+    const away = join(dir.path, "vendor-away")
+    renameSync(vendor, away)
+    try {
+      const opened = bin(["decrypt", sealedBlock], { SOPS_AGE_KEY_FILE: keys })
+      expect(opened.stderr).toBe("")
+      expect(opened.stdout).toBe(readFileSync(block, "utf8"))
+      expect(bin(["--version"]).status).toBe(0)
+      expect(bin(["encrypt", "--age", recipient, flow]).status).not.toBe(0)
+    } finally {
+      renameSync(away, vendor)
+    }
   })
 })
