@@ -5,11 +5,15 @@
 // it is called, constructed or read (require is synchronous, so the library keeps its synchronous
 // API). A cold `decrypt` of a sealed YAML file (the line reader, src/formats/yaml-line-read.ts)
 // and any run without a regex never load them. Only the source's own imports are redirected.
+// node:child_process and node:readline get the same stand-ins (require of the built-in).
 import { build } from "esbuild"
 import { createRequire } from "node:module"
 import { join } from "node:path"
 
 export const LAZY_PACKAGES = ["yaml", "re2js"]
+// Node's own modules that most runs never call (editor, key commands, gpg, prompts), but whose
+// loading costs a few milliseconds each when imported at start on Node 20.
+export const LAZY_BUILTINS = ["node:child_process", "node:readline"]
 
 /** Writes <outdir>/vendor/<name>.cjs for every lazily loaded package. */
 export async function buildVendor(root, outdir) {
@@ -31,10 +35,13 @@ export async function buildVendor(root, outdir) {
 /** The stand-in module for `name`: one lazy export per export of the package. */
 function shim(root, name) {
   const mod = createRequire(join(root, "package.json"))(name)
+  const builtin = name.startsWith("node:")
   const lines = [
     `import { createRequire } from "node:module"`,
     // The stand-in lands in main.js or in a chunk under chunks/; vendor/ is beside main.js.
-    `const at = import.meta.url.includes("/chunks/") ? "../vendor/${name}.cjs" : "./vendor/${name}.cjs"`,
+    builtin
+      ? `const at = ${JSON.stringify(name)}`
+      : `const at = import.meta.url.includes("/chunks/") ? "../vendor/${name}.cjs" : "./vendor/${name}.cjs"`,
     `let real`,
     `const load = () => (real ??= createRequire(import.meta.url)(at))`,
     `const lazy = (key, target) => new Proxy(target, {`,
@@ -58,7 +65,7 @@ export function lazyVendor(root) {
   return {
     name: "lazy-vendor",
     setup(b) {
-      const filter = new RegExp(`^(${LAZY_PACKAGES.join("|")})$`)
+      const filter = new RegExp(`^(${[...LAZY_PACKAGES, ...LAZY_BUILTINS].join("|")})$`)
       b.onResolve({ filter }, (args) =>
         ours.some((dir) => args.importer.startsWith(dir))
           ? { path: args.path, namespace: "lazy-vendor" }

@@ -86,4 +86,17 @@ describe("the bundled sealbridge command (bin.js + one-file main.js)", () => {
       renameSync(away, vendor)
     }
   })
+  it("should run child processes through the lazily loaded node:child_process (key command, exec-env)", () => {
+    const keys = join(dir.path, "cmd-keys.txt")
+    const recipient = bin(["keygen", "-o", keys]).stdout.trim()
+    const plain = join(dir.path, "cmd.env")
+    writeFileSync(plain, "GREETING=hello\n")
+    const sealed = join(dir.path, "cmd.enc.env")
+    writeFileSync(sealed, bin(["encrypt", "--age", recipient, plain]).stdout)
+    const opened = bin(["decrypt", sealed], { SOPS_AGE_KEY_CMD: `cat ${keys}` })
+    expect(opened.stdout).toBe("GREETING=hello\n")
+    const child = bin(["exec-env", sealed, 'printf "%s" "$GREETING"; exit 7'], { SOPS_AGE_KEY_FILE: keys })
+    expect(child.stdout).toBe("hello")
+    expect(child.status).toBe(7)
+  })
 })
