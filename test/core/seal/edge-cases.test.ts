@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest"
-import type { KeyBackend, WrappedKey } from "../../../src/keys/backend.js"
+import type { KeyBackend, KeyOpener, WrappedKey } from "../../../src/keys/backend.js"
 import { metadataFromTree, metadataToTree } from "../../../src/seal/metadata.js"
 import type { SealMetadata } from "../../../src/seal/metadata-types.js"
+import { parseEnvelope } from "../../../src/seal/envelope.js"
 import { sealTree } from "../../../src/seal/seal.js"
+import { unsealTree } from "../../../src/seal/unseal.js"
 import { bytes, comment, entry, list, map, nul, str, type MapNode } from "../../../src/tree/node.js"
 
 // Corners of sealing and of the metadata block that the main suites do not reach.
@@ -25,6 +27,55 @@ describe("sealing corners", () => {
   })
 })
 
+describe("re-sealing after an edit", () => {
+  const opener: KeyOpener = {
+    kind: "age",
+    unwrap: (w) => Promise.resolve(w.kind === "age" ? new Uint8Array(Buffer.from(w.enc, "hex")) : null),
+  }
+  const ivs = (b: MapNode): string[] =>
+    b.items.flatMap((it) => {
+      const text =
+        it.kind === "comment"
+          ? it.text
+          : it.value.kind === "scalar" && it.value.value.kind === "string"
+            ? it.value.value.value
+            : ""
+      const e = parseEnvelope(text)
+      return e === null ? [] : [Buffer.from(e.iv).toString("hex")]
+    })
+
+  it("should give a changed value an IV no value of the old file had, and keep the others'", async () => {
+    const tree = map([
+      comment(" c"),
+      entry("a", str("one")),
+      entry("b", str("two")),
+      entry("c", str("three")),
+    ])
+    const first = await sealTree([tree], { keyGroups: [[fakeKey]], rule: null }, deps)
+    const sealed = first.branches[0] ?? map([])
+    const open = await unsealTree([sealed], first.metadata, [opener])
+    const edited = map(
+      (open.branches[0] ?? map([])).items.map((it) =>
+        it.kind === "entry" && it.key === "b" ? entry("b", str("TWO")) : it,
+      ),
+    )
+    const again = await sealTree(
+      [edited],
+      {
+        keyGroups: [],
+        rule: null,
+        reuse: { dataKey: open.dataKey, keyGroups: first.metadata.keyGroups, stash: open.stash },
+      },
+      deps,
+    )
+    const before = ivs(sealed)
+    const after = ivs(again.branches[0] ?? map([]))
+    expect(before).toHaveLength(4)
+    expect([after[0], after[1], after[3]]).toEqual([before[0], before[1], before[3]])
+    expect(before).not.toContain(after[2])
+  })
+})
+
 describe("metadata corners", () => {
   const base: SealMetadata = {
     keyGroups: [],
@@ -41,6 +92,16 @@ describe("metadata corners", () => {
     const t = metadataToTree({ ...base, keyGroups: [[{ kind: "gcp_kms", raw }]] })
     const gcp = t.items.find((it) => it.kind === "entry" && it.key === "gcp_kms")
     expect(gcp?.kind === "entry" ? gcp.value : undefined).toEqual(list([raw]))
+  })
+
+  it.each(["azure_kv", "hckms", "gcp_kms"])("should keep a %s entry verbatim when reading", (kind) => {
+    const raw = map([entry("enc", str("E"))])
+    const block: MapNode = map([
+      entry(kind, list([raw])),
+      entry("lastmodified", str("2024-01-01T00:00:00Z")),
+      entry("version", str("3.13.2")),
+    ])
+    expect(metadataFromTree(block, "f").keyGroups).toEqual([[{ kind, raw }]])
   })
 
   it("should read a kms context, skipping comments and reading a null value as empty", () => {
