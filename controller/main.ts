@@ -75,7 +75,7 @@ function loadKubeConfig(opts: ControllerOptions): KubeConfig {
 export async function runController(opts: ControllerOptions): Promise<void> {
   const log = jsonLogger(opts.write)
   const kc = loadKubeConfig(opts)
-  hardenApiClients(kc)
+  const pooled = hardenApiClients(kc)
   const cache = new ObjectCache()
   const kube = new CachedKube(new ClientNodeKube(kc), cache)
   const metrics = new Metrics()
@@ -175,8 +175,10 @@ export async function runController(opts: ControllerOptions): Promise<void> {
           for (const o of changed) onObject(kind, o, false)
         },
         onEvent: (type, o) => onObject(kind, o, type === "DELETED"),
-        onError: (err, attempt) =>
-          log.warn("watch restarting", { watch: target.name, attempt, error: safeMessage(err) }),
+        onError: (err, attempt) => {
+          pooled.reset()
+          log.warn("watch restarting", { watch: target.name, attempt, error: safeMessage(err) })
+        },
       },
       { random: Math.random, minTimeoutSeconds: opts.watchTimeoutSeconds, maxBackoffMs: 30_000 },
     )

@@ -15,7 +15,7 @@ type RequestContext = Parameters<KubeConfig["applySecurityAuthentication"]>[0]
  *   call paid a TCP (and TLS) handshake; requests now share one keep-alive agent per TLS setup.
  * Watches go through `applyToFetchOptions` and are left alone.
  */
-export function hardenApiClients(kc: KubeConfig, timeoutMs = KUBE_REQUEST_TIMEOUT_MS): void {
+export function hardenApiClients(kc: KubeConfig, timeoutMs = KUBE_REQUEST_TIMEOUT_MS): PooledConnections {
   const apply = kc.applySecurityAuthentication.bind(kc)
   const agents = new Map<string, HttpAgent>()
   kc.applySecurityAuthentication = async (ctx: RequestContext): Promise<void> => {
@@ -24,6 +24,23 @@ export function hardenApiClients(kc: KubeConfig, timeoutMs = KUBE_REQUEST_TIMEOU
     const shared = sharedAgent(ctx.getAgent(), agents)
     if (shared !== undefined) ctx.setAgent(shared)
   }
+  return {
+    reset: () => {
+      for (const agent of agents.values()) agent.destroy()
+      agents.clear()
+    },
+  }
+}
+
+/** The kept-alive connections of the API clients. */
+export interface PooledConnections {
+  /**
+   * Closes every pooled connection; the next request dials a new one. Called when a watch dies
+   * or goes silent: the path to the API server just failed, and a pooled connection that went
+   * half-dead the same way (a load balancer that stopped forwarding) would otherwise hold each
+   * write that reuses it until the request deadline.
+   */
+  reset(): void
 }
 
 /** One keep-alive agent per distinct TLS setup (CA, client certificate, verification). */

@@ -2,13 +2,14 @@ import { KubeConfig } from "@kubernetes/client-node"
 import { createServer, type Server } from "node:http"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { ClientNodeKube } from "../../controller/kube/client.js"
-import { hardenApiClients } from "../../controller/kube/http.js"
+import { hardenApiClients, type PooledConnections } from "../../controller/kube/http.js"
 
 // A stand-in API server: one Secret answers, another never does; new TCP connections are counted.
 describe("kube API clients: deadline and connection reuse", () => {
   let server: Server
   let connections = 0
   let kc: KubeConfig
+  let pooled: PooledConnections
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -32,7 +33,7 @@ describe("kube API clients: deadline and connection reuse", () => {
       contexts: [{ name: "x", cluster: "c", user: "u" }],
       currentContext: "x",
     })
-    hardenApiClients(kc, 300)
+    pooled = hardenApiClients(kc, 300)
   })
 
   afterAll(async () => {
@@ -51,6 +52,16 @@ describe("kube API clients: deadline and connection reuse", () => {
     const kube = new ClientNodeKube(kc)
     const before = connections
     for (let i = 0; i < 5; i++) expect((await kube.getSecret("ns", "s"))?.metadata.name).toBe("s")
+    expect(connections - before).toBe(1)
+  })
+
+  it("should dial a new connection after a reset instead of reusing a pooled one", async () => {
+    const kube = new ClientNodeKube(kc)
+    expect((await kube.getSecret("ns", "s"))?.metadata.name).toBe("s")
+    const before = connections
+    pooled.reset()
+    expect((await kube.getSecret("ns", "s"))?.metadata.name).toBe("s")
+    expect((await kube.getSecret("ns", "s"))?.metadata.name).toBe("s")
     expect(connections - before).toBe(1)
   })
 })
