@@ -41,7 +41,7 @@ function shim(root, name) {
     // The stand-in lands in main.js or in a chunk under chunks/; vendor/ is beside main.js.
     builtin
       ? `const at = ${JSON.stringify(name)}`
-      : `const at = import.meta.url.includes("/chunks/") ? "../vendor/${name}.cjs" : "./vendor/${name}.cjs"`,
+      : `const at = /\\/chunks\\/[^/]*$/.test(import.meta.url) ? "../vendor/${name}.cjs" : "./vendor/${name}.cjs"`,
     `let real`,
     `const load = () => (real ??= createRequire(import.meta.url)(at))`,
     `const lazy = (key, target) => new Proxy(target, {`,
