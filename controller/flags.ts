@@ -73,4 +73,8 @@ export async function startFromCli(
   write: (line: string) => void,
 ): Promise<void> {
   await runController(controllerOptions(f, env, write))
+  // Drained: a request to a hanging provider that cannot be cancelled (node-vault has no abort)
+  // must not keep the process alive past the pod's grace period. Unref'd: it only fires if
+  // something still holds the event loop a second later.
+  setTimeout(() => process.exit(), 1_000).unref()
 }

@@ -47,8 +47,12 @@ export class WorkQueue {
   readonly #ready = new ReadySet()
   readonly #active = new Map<string, Running>()
   readonly #groupActive = new Map<string, number>()
-  /** Keys added while in flight, with the lane to re-run them in. */
-  readonly #dirty = new Map<string, Lane>()
+  /**
+   * Keys added while in flight, with the lane to re-run them in; null: decided by `laneOf` when
+   * the run ends (an add while in flight is mostly the echo of the run's own writes: classified
+   * then, the object is usually in line again and the re-run goes periodic).
+   */
+  readonly #dirty = new Map<string, Lane | null>()
   readonly #timers = new Map<string, { at: number; timer: NodeJS.Timeout }>()
   readonly #failures = new Map<string, number>()
   readonly #abort = new AbortController()
@@ -90,11 +94,12 @@ export class WorkQueue {
       clearTimeout(t.timer)
       this.#timers.delete(key)
     }
-    const l = lane ?? this.#opts.laneOf?.(key) ?? Lane.Periodic
     if (this.#active.has(key)) {
-      this.#dirty.set(key, higherLane(l, this.#dirty.get(key)))
+      const prev = this.#dirty.get(key) ?? null
+      this.#dirty.set(key, lane === undefined ? prev : higherLane(lane, prev ?? undefined))
       return
     }
+    const l = lane ?? this.#opts.laneOf?.(key) ?? Lane.Periodic
     this.#ready.push(key, l, this.#opts.groupOf?.(key) ?? NO_GROUP)
     this.#pump()
   }
@@ -166,7 +171,7 @@ export class WorkQueue {
       const again = this.#dirty.get(key)
       if (again !== undefined) {
         this.#dirty.delete(key)
-        this.add(key, again)
+        this.add(key, again ?? undefined)
       }
       this.#pump()
     })

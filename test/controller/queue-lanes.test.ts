@@ -98,6 +98,26 @@ describe("WorkQueue lanes", () => {
     expect(r.started.slice(0, 3)).toEqual(["k", "k", "p0"])
     await q.shutdown(10)
   })
+  it("should decide the lane of a re-run when the run ends: its own writes' echo goes periodic", async () => {
+    for (const stillUrgent of [false, true]) {
+      const r = recorder()
+      r.hold.add("k")
+      const urgent = new Set(["k"])
+      const q = new WorkQueue(r.handler, {
+        ...base,
+        laneOf: (k) => (urgent.has(k) ? Lane.Urgent : Lane.Periodic),
+      })
+      q.add("k")
+      await sleep(5)
+      for (let i = 0; i < 20; i++) q.add(`p${i}`)
+      q.add("k") // e.g. the Secret it just created, seen before its status was written
+      if (!stillUrgent) urgent.delete("k") // the run brought it in line
+      r.release("k")
+      expect(await until(() => r.started.length === 22)).toBe(true)
+      expect(r.started.indexOf("k", 1)).toBe(stillUrgent ? 1 : 21)
+      await q.shutdown(10)
+    }
+  })
 })
 
 describe("WorkQueue per-store caps", () => {

@@ -8,7 +8,10 @@ export class TcpProxy {
   readonly #target: { host: string; port: number }
   readonly #sockets = new Set<Socket>()
   #server: Server | undefined
+  #hanging = false
   port = 0
+  /** Connections accepted while hanging (never answered). */
+  hungConnections = 0
 
   constructor(targetUrl: string) {
     const u = new URL(targetUrl)
@@ -21,6 +24,13 @@ export class TcpProxy {
 
   async start(): Promise<void> {
     const server = createServer((client) => {
+      if (this.#hanging) {
+        this.hungConnections++
+        this.#sockets.add(client)
+        client.on("close", () => this.#sockets.delete(client))
+        client.on("error", () => client.destroy())
+        return
+      }
       const upstream = connect(this.#target.port, this.#target.host)
       for (const s of [client, upstream]) {
         this.#sockets.add(s)
@@ -52,6 +62,15 @@ export class TcpProxy {
       s.unpipe()
       s.pause()
     }
+  }
+
+  /**
+   * The peer hangs: open connections go silent and new ones are accepted but never answered
+   * (a provider that takes requests and never replies, the worst case for a caller).
+   */
+  hang(): void {
+    this.#hanging = true
+    this.freeze()
   }
 
   /** Closes the listener and every open connection (the port then refuses connections). */
