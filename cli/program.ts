@@ -29,8 +29,6 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void = () => 
     )
     .version(`sealbridge ${VERSION} (sops format 3.13.2)`, "-v, --version")
     .enablePositionalOptions()
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.writeOut(s), writeErr: (s) => io.writeErr(s) })
     .showSuggestionAfterError()
 
   const legacy = program
@@ -144,9 +142,24 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void = () => 
     ...extraCommands(io),
     controllerCommand(io),
   ]) {
-    cmd.exitOverride().configureOutput({ writeOut: (s) => io.writeOut(s), writeErr: (s) => io.writeErr(s) })
     program.addCommand(cmd)
   }
+  wireOutput(program, io, "sealbridge")
   tidyHelp(program)
   return program
+}
+
+/**
+ * Every command in the tree (subcommands such as `groups add` too) throws instead of exiting,
+ * writes through `io`, and follows commander's own usage errors (unknown flag, missing argument)
+ * with a `hint:` line naming the command's help, as every other error has one.
+ */
+function wireOutput(cmd: Command, io: CliIO, path: string): void {
+  cmd.exitOverride().configureOutput({
+    writeOut: (s) => io.writeOut(s),
+    writeErr: (s) => io.writeErr(s),
+    outputError: (s, write) =>
+      write(`${s}hint: run \`${path} --help\` for the flags and arguments it takes\n`),
+  })
+  for (const sub of cmd.commands) wireOutput(sub, io, `${path} ${sub.name()}`)
 }

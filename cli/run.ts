@@ -2,6 +2,7 @@ import { resolve } from "node:path"
 import { CommanderError } from "commander"
 import { BridgeError, ChildExitError, ErrorCode, safeMessage } from "../src/index.js"
 import { exitCodeFor } from "./exit-codes.js"
+import { fallbackHints } from "./hints.js"
 import type { CliIO } from "./io.js"
 import { buildProgram } from "./program.js"
 
@@ -82,7 +83,8 @@ function report(err: unknown, io: CliIO, debug: boolean): number {
       ? err
       : new BridgeError(ErrorCode.Internal, "unexpected internal error", { cause: err })
   io.writeErr(`sealbridge: ${bridge.message}\n`)
-  if (bridge.hint !== undefined) io.writeErr(`hint: ${bridge.hint}\n`)
+  // README promises a hint under every error: the raiser's own, else its code's.
+  io.writeErr(`hint: ${bridge.hint ?? fallbackHints[bridge.code]}\n`)
   if (debug) {
     let cause: unknown = bridge.cause
     while (cause !== undefined && cause !== null) {
