@@ -7,7 +7,7 @@ import { peerEnv, requirePeer } from "./peers.js"
 // (--concurrency 1) and a 1 s refresh interval keep the periodic backlog standing.
 const kubePeer = requirePeer("kube-apiserver", "KUBECONFIG")
 const vaultPeer = requirePeer("vault", "VAULT_ADDR")
-const N = 100
+const N = 200
 
 describe.skipIf(kubePeer.skip || vaultPeer.skip)(
   "controller: lanes put new objects before due refreshes",
