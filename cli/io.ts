@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto"
 import { constants, existsSync, readSync } from "node:fs"
 import { access, readFile, stat } from "node:fs/promises"
 import { homedir } from "node:os"
+import type { PieceProducer } from "../src/index.js"
 import { removeStaleTemps, resolveLinks, writeFileSafely } from "./safe-write.js"
 
 /** Everything the CLI touches outside itself; tests pass their own. */
@@ -23,7 +24,11 @@ export interface CliIO {
    * file in the target's directory (0600), fsync, chmod, rename — never a partial file (see
    * safe-write.ts for the read-only-directory case).
    */
-  writeFileAtomic(path: string, data: Uint8Array | string | Iterable<Uint8Array>, mode: number): Promise<void>
+  writeFileAtomic(
+    path: string,
+    data: Uint8Array | string | Iterable<Uint8Array> | PieceProducer,
+    mode: number,
+  ): Promise<void>
   /** Throws EACCES when an existing file (after symlinks) may not be written by this user. */
   assertWritable(path: string): Promise<void>
   /** Removes temp files that a killed sealbridge left beside this file. */

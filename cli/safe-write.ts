@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto"
-import { constants, type Stats } from "node:fs"
+import { constants, writeSync, type Stats } from "node:fs"
 import { access, lstat, open, readdir, readFile, readlink, rename, rm, stat } from "node:fs/promises"
 import { basename, dirname, join, resolve } from "node:path"
-import { parseTempFileName, tempFileName } from "../src/index.js"
+import { parseTempFileName, tempFileName, type PieceProducer } from "../src/index.js"
 import { track, withSignalsDeferred } from "./cleanup.js"
 
 /**
@@ -19,7 +19,7 @@ import { track, withSignalsDeferred } from "./cleanup.js"
  */
 export async function writeFileSafely(
   path: string,
-  data: Uint8Array | string | Iterable<Uint8Array>,
+  data: Uint8Array | string | Iterable<Uint8Array> | PieceProducer,
   mode: number,
 ): Promise<void> {
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data
@@ -44,7 +44,11 @@ export async function writeFileSafely(
       if (bytes instanceof Uint8Array) await handle.writeFile(bytes)
       // Pieces are written as they are made (a large file's sealed text is never whole in memory).
       // (FileHandle.writeFile continues at the current position and writes the whole piece.)
-      else for (const piece of bytes) await handle.writeFile(piece)
+      else if (typeof bytes === "function") {
+        // A producer pushes its pieces synchronously (a large YAML/JSON file sealed in one pass).
+        const fd = handle.fd
+        bytes((piece) => writeAllSync(fd, piece))
+      } else for (const piece of bytes) await handle.writeFile(piece)
       await handle.chmod(mode)
       if (existing !== null && !(await keepOwner(handle, existing))) {
         await handle.close()
@@ -67,8 +71,18 @@ export async function writeFileSafely(
 }
 
 /** The in-place fallback needs the whole content before it touches the file. */
-const whole = (data: Uint8Array | Iterable<Uint8Array>): Uint8Array =>
-  data instanceof Uint8Array ? data : Buffer.concat([...data])
+const whole = (data: Uint8Array | Iterable<Uint8Array> | PieceProducer): Uint8Array => {
+  if (data instanceof Uint8Array) return data
+  if (typeof data !== "function") return Buffer.concat([...data])
+  const pieces: Uint8Array[] = []
+  data((piece) => pieces.push(piece))
+  return Buffer.concat(pieces)
+}
+
+/** writeSync may write less than asked (a signal, a full disk): the rest follows, or the error. */
+function writeAllSync(fd: number, piece: Uint8Array): void {
+  for (let at = 0; at < piece.length;) at += writeSync(fd, piece, at, piece.length - at)
+}
 
 /** Gives the temp file the target's owner and group; false when this user may not. */
 async function keepOwner(handle: Awaited<ReturnType<typeof open>>, st: Stats): Promise<boolean> {

@@ -1,4 +1,11 @@
-import { BridgeError, ErrorCode, formatForPath, parseFormatName, type FormatName } from "../src/index.js"
+import {
+  BridgeError,
+  ErrorCode,
+  formatForPath,
+  parseFormatName,
+  type FormatName,
+  type PieceProducer,
+} from "../src/index.js"
 import type { CliIO } from "./io.js"
 import type { SealFlags } from "./options.js"
 
@@ -104,12 +111,12 @@ async function readExisting(file: string, io: CliIO): Promise<Uint8Array> {
 
 /**
  * Where the result goes: stdout, `--output`, or the file itself with `-i`. `data` may come in
- * pieces (a large binary file's sealed text), written one after another as they are made.
+ * pieces (a large file's sealed text), written one after another as they are made.
  */
 export async function writeResult(
   target: Target,
   flags: SealFlags,
-  data: Uint8Array | Iterable<Uint8Array>,
+  data: Uint8Array | Iterable<Uint8Array> | PieceProducer,
   io: CliIO,
   plaintext: boolean,
 ): Promise<void> {
@@ -119,6 +126,7 @@ export async function writeResult(
   const dest = flags.inPlace === true ? target.path : flags.output
   if (dest === undefined || dest === null) {
     if (data instanceof Uint8Array) io.writeOut(data)
+    else if (typeof data === "function") data((piece) => io.writeOut(piece))
     else for (const piece of data) io.writeOut(piece)
     return
   }

@@ -166,3 +166,6 @@ export { GIT_DRIVER, withAttributesBlock, withoutAttributesBlock } from "./ops/g
 // speed (issue 13): large binary files sealed and opened without the whole sealed text in memory
 export { encryptBinaryPieces, STREAM_MIN_BYTES } from "./ops/encrypt-binary.js"
 export { decryptBinaryFast } from "./ops/decrypt-binary.js"
+// bounded memory (issue 13): large YAML and JSON files sealed and opened in one pass, no tree
+export { encryptStreamed } from "./ops/encrypt-stream.js"
+export type { PieceProducer } from "./formats/piece-sink.js"

@@ -1,4 +1,4 @@
-import { encryptBinaryPieces, encryptDocument } from "../../src/index.js"
+import { encryptBinaryPieces, encryptDocument, encryptStreamed } from "../../src/index.js"
 import { resolveCreationRule } from "../creation.js"
 import type { CliIO } from "../io.js"
 import { backendsFor } from "../key-backends.js"
@@ -23,7 +23,10 @@ export async function runEncrypt(file: string | undefined, flags: SealFlags, io:
     call: callOptions(io, flags),
   }
   const deps = { now: () => io.now(), randomBytes: (n: number) => io.randomBytes(n) }
-  // A large binary file's sealed text is written piece by piece as it is made.
-  const sealed = (await encryptBinaryPieces(req, deps)) ?? (await encryptDocument(req, deps))
+  // A large file's sealed text is written piece by piece as it is made.
+  const sealed =
+    (await encryptBinaryPieces(req, deps)) ??
+    (await encryptStreamed(req, deps)) ??
+    (await encryptDocument(req, deps))
   await writeResult(target, flags, sealed, io, false)
 }

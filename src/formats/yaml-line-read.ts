@@ -7,11 +7,35 @@
 // the caller uses the CST reader (yaml-cst-read.ts), which falls back to the document model in
 // turn. On what it accepts it gives exactly the branches those readers give:
 // test/core/formats/yaml-cst.property.test.ts runs all three on random documents.
+//
+// The reader reports what it meets as events (YamlEvents): yaml-line-tree.ts builds the branch
+// from them, yaml-stream.ts seals and writes a large file from them in one pass without a tree.
 import type { Branch, ListItem, MapItem, Scalar, TreeNode } from "../tree/node.js"
+import { KeySet } from "./key-set.js"
+import { LineCursor } from "./line-cursor.js"
 import { MAX_YAML_DEPTH } from "./yaml-depth.js"
 import { resolvePlain } from "./yaml-scalar.js"
 
-class Unsupported extends Error {}
+/** What the line reader meets, in document order; the document is the outermost map. */
+export interface YamlEvents {
+  /** A block map (never empty) or the document starts; its items follow. */
+  mapStart(): void
+  mapEnd(): void
+  /** A block sequence (never empty) starts; its items follow. */
+  listStart(): void
+  listEnd(): void
+  /** `{}` */
+  emptyMap(): void
+  /** `[]` */
+  emptyList(): void
+  /** A map entry's key; its value follows. */
+  key(key: string): void
+  scalar(value: Scalar): void
+  /** A full-line comment, as an item of the open map or sequence. */
+  comment(text: string): void
+}
+
+export class Unsupported extends Error {}
 const bail = (): never => {
   throw new Unsupported()
 }
@@ -19,12 +43,23 @@ const bail = (): never => {
 /** The branches yaml-cst-read.ts would return, or null when the input is outside this subset. */
 export function readYamlLines(text: string): Branch[] | null {
   if (/[\t\r\ufeff]/.test(text)) return null
+  const tree = new TreeEvents()
   try {
-    return [new LineReader(text).document()]
+    readLineEvents(LineCursor.ofText(text), tree)
   } catch (err) {
     if (err instanceof Unsupported) return null
     throw err
   }
+  return tree.root === null ? null : [tree.root]
+}
+
+/**
+ * Reads one document of the block subset from `lines`, reporting it to `events`.
+ * `checkDuplicates` false: the input was read once already (duplicate keys would have bailed).
+ * @throws Unsupported when the input is outside this subset (events so far are to be dropped)
+ */
+export function readLineEvents(lines: LineCursor, events: YamlEvents, checkDuplicates = true): void {
+  new LineReader(lines, events, checkDuplicates).document()
 }
 
 // Plain-scalar characters: printable ASCII and the BMP's printable range (no C1 controls, NEL,
@@ -41,50 +76,52 @@ interface Line {
 }
 
 class LineReader {
-  readonly #lines: string[]
-  #at = 0
+  readonly #lines: LineCursor
+  readonly #ev: YamlEvents
+  readonly #checkDuplicates: boolean
   /** Open maps and sequences: deeper than the other readers allow is theirs to refuse. */
   #depth = 0
 
-  constructor(text: string) {
-    this.#lines = text.split("\n")
+  constructor(lines: LineCursor, events: YamlEvents, checkDuplicates: boolean) {
+    this.#lines = lines
+    this.#ev = events
+    this.#checkDuplicates = checkDuplicates
   }
 
   /** The next line that is not blank, without consuming it; null at the end. */
   #peek(): Line | null {
-    while (this.#at < this.#lines.length) {
-      const raw = this.#lines[this.#at] as string
+    for (let raw = this.#lines.line(); raw !== undefined; raw = this.#lines.line()) {
       const body = raw.trimStart()
       if (body !== "") return { indent: raw.length - body.length, body }
-      this.#at++
+      this.#lines.next()
     }
     return null
   }
 
-  document(): Branch {
-    const items: MapItem[] = []
+  document(): void {
+    this.#ev.mapStart()
     // Leading comments at column 0 belong to the top-level map, before its first entry.
     for (let l = this.#peek(); l !== null && l.body.startsWith("#"); l = this.#peek()) {
       if (l.indent !== 0) bail()
-      items.push(comment(l.body))
-      this.#at++
+      this.#ev.comment(commentText(l.body))
+      this.#lines.next()
     }
     const first = this.#peek()
     if (first === null || first.indent !== 0) return bail()
-    // A loop, not push(...): a large file's top level has more entries than a call has arguments.
-    for (const it of this.#map(0, null).items) items.push(it)
+    this.#map(0, null, false)
     if (this.#peek() !== null) bail()
-    return { kind: "map", items }
+    this.#ev.mapEnd()
   }
 
   /**
    * The entries of a block map at column `indent`. `firstBody` is the rest of a `- ` line whose
-   * map starts on that line (already consumed), else null.
+   * map starts on that line (already consumed), else null. `own` false: the entries are the
+   * document's, whose start and end document() reports.
    */
-  #map(indent: number, firstBody: string | null): { kind: "map"; items: MapItem[] } {
+  #map(indent: number, firstBody: string | null, own = true): void {
     if (++this.#depth > MAX_YAML_DEPTH) bail()
-    const items: MapItem[] = []
-    const seen = new Set<string>()
+    if (own) this.#ev.mapStart()
+    const seen = this.#checkDuplicates ? new KeySet() : null
     let pending = firstBody
     let afterScalar = false
     for (;;) {
@@ -97,92 +134,92 @@ class LineReader {
         if (l === null || l.indent < indent) break
         if (l.indent > indent) bail()
         body = l.body
-        this.#at++
+        this.#lines.next()
         if (body.startsWith("#")) {
           // A comment at the map's own column right after a one-line value is that map's item.
           if (!afterScalar) bail()
-          items.push(comment(body))
+          this.#ev.comment(commentText(body))
           continue
         }
       }
       const colon = body.indexOf(":")
       if (colon <= 0) return bail()
       const key = body.slice(0, colon)
-      if (!KEY.test(key) || key.length > 1024 || seen.has(key)) bail()
+      if (!KEY.test(key) || key.length > 1024 || seen?.has(key) === true) bail()
       const resolvedKey = resolvePlain(key)
       if (resolvedKey === "overflow" || resolvedKey.kind !== "string") bail()
-      seen.add(key)
+      seen?.add(key)
+      this.#ev.key(key)
       const rest = body.slice(colon + 1)
       if (rest === "") {
-        items.push({ kind: "entry", key, value: this.#nested(indent) })
+        this.#nested(indent)
         afterScalar = false
         continue
       }
       if (!rest.startsWith(" ")) bail()
       const text = rest.trimStart()
-      items.push({ kind: "entry", key, value: this.#inlineValue(text, indent) })
+      this.#inlineValue(text, indent)
       afterScalar = !text.startsWith("|")
     }
     this.#depth--
-    return { kind: "map", items }
+    if (own) this.#ev.mapEnd()
   }
 
   /** The block under `key:` (a map or a sequence, more indented than the key). */
-  #nested(parentIndent: number): TreeNode {
+  #nested(parentIndent: number): void {
     const l = this.#peek()
     if (l === null || l.indent <= parentIndent || l.body.startsWith("#")) return bail()
-    if (l.body === "-" || l.body.startsWith("- ")) return this.#seq(l.indent)
-    return this.#map(l.indent, null)
+    if (l.body === "-" || l.body.startsWith("- ")) this.#seq(l.indent)
+    else this.#map(l.indent, null)
   }
 
-  #seq(indent: number): { kind: "list"; items: ListItem[] } {
+  #seq(indent: number): void {
     if (++this.#depth > MAX_YAML_DEPTH) bail()
-    const items: ListItem[] = []
+    this.#ev.listStart()
     for (let l = this.#peek(); l !== null && l.indent >= indent; l = this.#peek()) {
       if (l.indent > indent || !l.body.startsWith("- ")) bail()
-      this.#at++
+      this.#lines.next()
       const rest = l.body.slice(2)
       const pad = rest.length - rest.trimStart().length
       const value = rest.trimStart()
       if (value === "" || value.startsWith("#") || value.startsWith("- ")) bail()
       const column = indent + 2 + pad
-      if (isMapLine(value)) items.push(this.#map(column, value))
-      else items.push(this.#scalarNode(value, indent, false))
+      if (isMapLine(value)) this.#map(column, value)
+      else this.#scalarNode(value, indent, false)
     }
     this.#depth--
-    return { kind: "list", items }
+    this.#ev.listEnd()
   }
 
   /** The value after `key: `: a one-line scalar, `{}`/`[]`, or a `|` literal block. */
-  #inlineValue(text: string, indent: number): TreeNode {
-    if (text === "{}") return { kind: "map", items: [] }
-    if (text === "[]") return { kind: "list", items: [] }
-    if (text === "|" || text === "|-") return this.#literal(text === "|-", indent)
-    return this.#scalarNode(text, indent, true)
+  #inlineValue(text: string, indent: number): void {
+    if (text === "{}") this.#ev.emptyMap()
+    else if (text === "[]") this.#ev.emptyList()
+    else if (text === "|" || text === "|-") this.#literal(text === "|-", indent)
+    else this.#scalarNode(text, indent, true)
   }
 
-  #scalarNode(text: string, indent: number, inMap: boolean): TreeNode {
+  #scalarNode(text: string, indent: number, inMap: boolean): void {
     if (text === "") bail()
     const value = scalarOf(text)
     // A plain scalar may continue on more-indented lines (folded): outside this subset.
     const next = this.#peek()
     if (next !== null && next.indent > indent && (inMap || !next.body.startsWith("#"))) bail()
-    return { kind: "scalar", value }
+    this.#ev.scalar(value)
   }
 
   /** A literal block scalar; its content is indented more than `parentIndent`. */
-  #literal(strip: boolean, parentIndent: number): TreeNode {
+  #literal(strip: boolean, parentIndent: number): void {
     const content: string[] = []
     let contentIndent = -1
     let trailingBlank = 0
-    while (this.#at < this.#lines.length) {
-      const raw = this.#lines[this.#at] as string
+    for (let raw = this.#lines.line(); raw !== undefined; raw = this.#lines.line()) {
       const body = raw.trimStart()
       if (body === "") {
         // Blank lines: inside the block only below content; extra spaces on them are content.
         if (contentIndent === -1 || raw.length > contentIndent) bail()
         trailingBlank++
-        this.#at++
+        this.#lines.next()
         continue
       }
       const ind = raw.length - body.length
@@ -192,13 +229,13 @@ class LineReader {
       } else if (ind < contentIndent) break
       for (; trailingBlank > 0; trailingBlank--) content.push("")
       content.push(raw.slice(contentIndent))
-      this.#at++
+      this.#lines.next()
     }
     if (content.length === 0) return bail()
     // A literal's last line must not end the file without its newline (the chomping differs).
-    if (this.#at >= this.#lines.length && trailingBlank === 0) bail()
+    if (this.#lines.line() === undefined && trailingBlank === 0) bail()
     const body = content.join("\n")
-    return { kind: "scalar", value: { kind: "string", value: strip ? body : body + "\n" } }
+    this.#ev.scalar({ kind: "string", value: strip ? body : body + "\n" })
   }
 }
 
@@ -208,9 +245,9 @@ function isMapLine(s: string): boolean {
   return colon > 0 && KEY.test(s.slice(0, colon)) && (colon === s.length - 1 || s[colon + 1] === " ")
 }
 
-function comment(body: string): MapItem & ListItem {
+function commentText(body: string): string {
   if (body.endsWith(" ")) bail()
-  return { kind: "comment", text: body.substring(1) || " " }
+  return body.substring(1) || " "
 }
 
 /** A one-line scalar: plain, single-quoted or double-quoted without escapes. */
@@ -231,4 +268,51 @@ function scalarOf(text: string): Scalar {
   if (text.includes(": ") || text.endsWith(":") || text.includes(" #")) bail()
   const v = resolvePlain(text)
   return v === "overflow" ? bail() : v
+}
+
+/** Builds the branch from the events. */
+class TreeEvents implements YamlEvents {
+  root: Branch | null = null
+  readonly #open: { items: MapItem[] | ListItem[]; key: string | null; map: boolean }[] = []
+
+  #add(node: TreeNode): void {
+    const top = this.#open[this.#open.length - 1]
+    if (top === undefined) return
+    if (top.map) (top.items as MapItem[]).push({ kind: "entry", key: top.key ?? "", value: node })
+    else (top.items as ListItem[]).push(node)
+  }
+
+  mapStart(): void {
+    this.#open.push({ items: [], key: null, map: true })
+  }
+  listStart(): void {
+    this.#open.push({ items: [], key: null, map: false })
+  }
+  mapEnd(): void {
+    const done = this.#open.pop()
+    if (done === undefined) return
+    const node: Branch = { kind: "map", items: done.items as MapItem[] }
+    if (this.#open.length === 0) this.root = node
+    else this.#add(node)
+  }
+  listEnd(): void {
+    const done = this.#open.pop()
+    if (done !== undefined) this.#add({ kind: "list", items: done.items as ListItem[] })
+  }
+  emptyMap(): void {
+    this.#add({ kind: "map", items: [] })
+  }
+  emptyList(): void {
+    this.#add({ kind: "list", items: [] })
+  }
+  key(key: string): void {
+    const top = this.#open[this.#open.length - 1]
+    if (top !== undefined) top.key = key
+  }
+  scalar(value: Scalar): void {
+    this.#add({ kind: "scalar", value })
+  }
+  comment(text: string): void {
+    this.#open[this.#open.length - 1]?.items.push({ kind: "comment", text })
+  }
 }

@@ -18,7 +18,7 @@ function writeRoot(branch: Branch, best: number, inlineComments: boolean): strin
 }
 
 /** go-yaml's "everything else aligns to the chosen indentation". */
-const nextIndent = (indent: number, best: number): number => best * Math.floor((indent + best) / best)
+export const nextIndent = (indent: number, best: number): number => best * Math.floor((indent + best) / best)
 
 /** Where a block is being written; `inline` keeps line comments on their value's line (sealed files). */
 interface Ctx {
@@ -48,8 +48,7 @@ function writeMapItems(items: readonly MapItem[], indent: number, ctx: Ctx, firs
     }
     const prefix = lead ?? pad
     lead = null
-    // sops (go-yaml) writes the key "<<" with its merge tag, quoted or not in the input.
-    const key = item.key === "<<" ? "!!merge <<" : scalarText({ kind: "string", value: item.key }, true)
+    const key = keyText(item.key)
     const start = ctx.out.length
     writeValue(`${prefix}${key}:`, item.value, indent, ctx, false)
     if (pendingInline.length > 0 && ctx.out.length === start + 1) {
@@ -96,7 +95,24 @@ function writeValue(head: string, value: TreeNode, indent: number, ctx: Ctx, inS
     writeListItems(value.items, nextIndent(indent, best), ctx, null)
     return
   }
-  const v = value.value
+  writeScalar(out, head, value.value, indent, best, inSeq)
+}
+
+/** An entry's key as go-yaml writes it. */
+export function keyText(key: string): string {
+  // sops (go-yaml) writes the key "<<" with its merge tag, quoted or not in the input.
+  return key === "<<" ? "!!merge <<" : scalarText({ kind: "string", value: key }, true)
+}
+
+/** `head` and a scalar: on one line, or a literal block below it (lines pushed to `out`). */
+export function writeScalar(
+  out: string[],
+  head: string,
+  v: Scalar,
+  indent: number,
+  best: number,
+  inSeq: boolean,
+): void {
   if (v.kind === "string" && v.value.includes("\n") && literalAllowed(v.value)) {
     const contentIndent = inSeq ? indent + 2 : nextIndent(indent, best)
     out.push(`${head} ${literalHeader(v.value, best)}\n`)

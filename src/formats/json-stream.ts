@@ -1,0 +1,223 @@
+import { isUtf8 } from "node:buffer"
+import type { Scalar } from "../tree/node.js"
+import type { StreamWalker } from "../tree/stream-walk.js"
+import { jsonScalar, jsonString } from "./json-emit.js"
+import type { PieceSink } from "./piece-sink.js"
+
+const INT64_MIN = -(2n ** 63n)
+const INT64_MAX = 2n ** 63n - 1n
+// As json-parse.ts: deeper input is the tree path's to refuse, in its words.
+const MAX_DEPTH = 1000
+const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/
+
+class Unsupported extends Error {}
+const bail = (): never => {
+  throw new Unsupported()
+}
+
+/**
+ * One pass over a JSON file's bytes, as json-parse.ts reads it and json-emit.ts writes it, with
+ * no tree: every value goes through `walker` as it is met and the written text goes to `sink`
+ * (the sealed document without its closing brace: the caller appends the `sops` entry). The
+ * first pass (a checking walker, no sink) decides whether this path applies: false when the
+ * input is anything the tree path would read differently or refuse (a top-level `sops` key,
+ * invalid UTF-8, a BOM, a value JSON cannot write back such as 1e999, nesting past 1,000) — the
+ * caller then uses the tree path, which reports errors in its words.
+ */
+export function streamJson(
+  input: Uint8Array,
+  indent: string,
+  walker: StreamWalker,
+  sink: PieceSink,
+): boolean {
+  const b = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength)
+  if (!isUtf8(b)) return false
+  try {
+    new JsonStream(b, indent, walker, sink).document()
+    return true
+  } catch (err) {
+    if (err instanceof Unsupported) return false
+    throw err
+  }
+}
+
+class JsonStream {
+  i = 0
+  depth = 0
+  readonly #b: Buffer
+  readonly #walker: StreamWalker
+  readonly #sink: PieceSink
+  readonly #pads: string[] = []
+  readonly #indent: string
+
+  constructor(b: Buffer, indent: string, walker: StreamWalker, sink: PieceSink) {
+    this.#b = b
+    this.#indent = indent
+    this.#walker = walker
+    this.#sink = sink
+  }
+
+  #pad(depth: number): string {
+    let p = this.#pads[depth]
+    if (p === undefined) {
+      p = this.#indent.repeat(depth)
+      this.#pads[depth] = p
+    }
+    return p
+  }
+
+  #ws(): void {
+    const b = this.#b
+    while (this.i < b.length) {
+      const c = b[this.i]
+      if (c === 32 || c === 10 || c === 13 || c === 9) this.i++
+      else break
+    }
+  }
+
+  /** The top-level object's entries, `{\n` and each entry written; the closing brace is not. */
+  document(): void {
+    this.#ws()
+    if (this.#b[this.i] !== 0x7b) bail()
+    this.#object(0, true)
+    this.#ws()
+    if (this.i < this.#b.length) bail()
+  }
+
+  #value(depth: number): void {
+    const c = this.#b[this.i]
+    if (c === 0x7b) return this.#object(depth, false)
+    if (c === 0x5b) return this.#array(depth)
+    let v: Scalar
+    if (c === 0x22) v = { kind: "string", value: this.#string() }
+    else if (c === 0x74 && this.#word("true")) v = { kind: "bool", value: true }
+    else if (c === 0x66 && this.#word("false")) v = { kind: "bool", value: false }
+    else if (c === 0x6e && this.#word("null")) v = { kind: "null" }
+    else if (c === 0x2d || (c !== undefined && c >= 0x30 && c <= 0x39)) v = this.#number()
+    else return bail()
+    this.#sink.add(jsonScalar(this.#walker.leaf(v)))
+  }
+
+  #word(w: string): boolean {
+    if (this.#b.toString("latin1", this.i, this.i + w.length) !== w) return false
+    this.i += w.length
+    return true
+  }
+
+  #nest(): void {
+    if (++this.depth > MAX_DEPTH) bail()
+  }
+
+  #object(depth: number, root: boolean): void {
+    this.#nest()
+    this.i++
+    this.#walker.open()
+    this.#ws()
+    const empty = this.#b[this.i] === 0x7d
+    if (empty && !root) this.#sink.add("{}")
+    else this.#sink.add("{\n")
+    if (empty) this.i++
+    for (let first = true; !empty; first = false) {
+      this.#ws()
+      if (this.#b[this.i] !== 0x22) bail()
+      const key = this.#string()
+      if (root && key === "sops") bail() // already sealed: the tree path says so
+      this.#ws()
+      if (this.#b[this.i] !== 0x3a) bail()
+      this.i++
+      this.#ws()
+      this.#sink.add(`${first ? "" : ",\n"}${this.#pad(depth + 1)}${jsonString(key)}: `)
+      this.#walker.key(key)
+      this.#value(depth + 1)
+      this.#walker.item(true)
+      this.#ws()
+      const c = this.#b[this.i++]
+      if (c === 0x7d) {
+        if (root) this.#sink.add(",\n")
+        else this.#sink.add(`\n${this.#pad(depth)}}`)
+        break
+      }
+      if (c !== 0x2c) bail()
+    }
+    this.#walker.close()
+    this.depth--
+  }
+
+  #array(depth: number): void {
+    this.#nest()
+    this.i++
+    this.#walker.open()
+    this.#ws()
+    if (this.#b[this.i] === 0x5d) {
+      this.i++
+      this.#sink.add("[]")
+    } else {
+      this.#sink.add("[\n")
+      for (let first = true; ; first = false) {
+        this.#ws()
+        this.#sink.add(first ? this.#pad(depth + 1) : `,\n${this.#pad(depth + 1)}`)
+        this.#value(depth + 1)
+        this.#walker.item(false)
+        this.#ws()
+        const c = this.#b[this.i++]
+        if (c === 0x5d) break
+        if (c !== 0x2c) bail()
+      }
+      this.#sink.add(`\n${this.#pad(depth)}]`)
+    }
+    this.#walker.close()
+    this.depth--
+  }
+
+  /** A string token's value, as json-parse.ts reads it (JSON.parse where it has escapes: the same rules). */
+  #string(): string {
+    const b = this.#b
+    const start = this.i + 1
+    let escaped = false
+    let j = start
+    for (;;) {
+      const c = b[j]
+      if (c === undefined || c < 0x20) return bail()
+      if (c === 0x22) break
+      if (c === 0x5c) {
+        escaped = true
+        j++
+      }
+      j++
+    }
+    this.i = j + 1
+    if (!escaped) return b.toString("utf8", start, j)
+    try {
+      return JSON.parse(b.toString("utf8", start - 1, j + 1)) as string
+    } catch {
+      return bail()
+    }
+  }
+
+  #number(): Scalar {
+    const b = this.#b
+    let j = this.i
+    for (;;) {
+      const c = b[j]
+      // digits, - + . e E: the longest run a number could be; all of it must be the number
+      if (
+        c !== undefined &&
+        ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45)
+      )
+        j++
+      else break
+    }
+    const text = b.toString("latin1", this.i, j)
+    const m = NUMBER.exec(text)
+    if (m === null) return bail()
+    this.i = j
+    if (m[2] === undefined && m[3] === undefined) {
+      const v = BigInt(text)
+      if (v >= INT64_MIN && v <= INT64_MAX) return { kind: "int", value: v }
+    }
+    const f = Number(text)
+    // Not finite (1e999): JSON cannot write it back if it stays unsealed; the tree path decides.
+    if (!Number.isFinite(f)) bail()
+    return { kind: "float", value: f }
+  }
+}

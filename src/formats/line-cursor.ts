@@ -1,0 +1,59 @@
+/**
+ * The lines of a text one at a time, as `text.split("\n")` would give them, without the array of
+ * them all: a large file's lines are made one by one and can die young. Over a string (the tree
+ * readers) or over UTF-8 bytes (the one-pass sealer, which never decodes the whole file).
+ */
+export class LineCursor {
+  readonly #length: number
+  readonly #find: (from: number) => number
+  readonly #slice: (start: number, end: number) => string
+  #start: number
+  #end = -1
+  #line: string | undefined = undefined
+
+  private constructor(
+    length: number,
+    start: number,
+    find: (from: number) => number,
+    slice: (start: number, end: number) => string,
+  ) {
+    this.#length = length
+    this.#start = start
+    this.#find = find
+    this.#slice = slice
+  }
+
+  static ofText(text: string): LineCursor {
+    return new LineCursor(
+      text.length,
+      0,
+      (from) => text.indexOf("\n", from),
+      (s, e) => text.slice(s, e),
+    )
+  }
+
+  /** `bytes` must be valid UTF-8; lines start at `start` (past a byte-order mark). */
+  static ofBytes(bytes: Buffer, start = 0): LineCursor {
+    return new LineCursor(
+      bytes.length,
+      start,
+      (from) => bytes.indexOf(10, from),
+      (s, e) => bytes.toString("utf8", s, e),
+    )
+  }
+
+  /** The current line (without its "\n"); undefined past the last one. */
+  line(): string | undefined {
+    if (this.#line !== undefined || this.#start > this.#length) return this.#line
+    const nl = this.#find(this.#start)
+    this.#end = nl === -1 ? this.#length : nl
+    this.#line = this.#slice(this.#start, this.#end)
+    return this.#line
+  }
+
+  next(): void {
+    if (this.line() === undefined) return
+    this.#start = this.#end + 1
+    this.#line = undefined
+  }
+}

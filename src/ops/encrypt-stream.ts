@@ -1,0 +1,106 @@
+import { BridgeError, ErrorCode } from "../errors.js"
+import { emitJson } from "../formats/json-emit.js"
+import { streamJson } from "../formats/json-stream.js"
+import { PieceSink, type PieceProducer } from "../formats/piece-sink.js"
+import { streamYaml } from "../formats/yaml-stream.js"
+import { writeYaml } from "../formats/yaml-write.js"
+import { entry, map } from "../tree/node.js"
+import { metadataToTree } from "../seal/metadata.js"
+import {
+  DEFAULT_UNENCRYPTED_SUFFIX,
+  RuleKind,
+  SOPS_VERSION,
+  type SealMetadata,
+} from "../seal/metadata-types.js"
+import type { SealDeps } from "../seal/seal.js"
+import { StreamSealer } from "../seal/stream-sealer.js"
+import { wrapDataKey } from "../seal/wrap.js"
+import type { WrappedKey } from "../keys/backend.js"
+import { checkOnly, type StreamWalker } from "../tree/stream-walk.js"
+import { STREAM_MIN_BYTES } from "./encrypt-binary.js"
+import type { EncryptRequest } from "./encrypt-document.js"
+
+/** How a format is read and written in one pass: the document into the sink, then the metadata. */
+interface StreamFormat {
+  /** false: this input is not for the one-pass path (the tree path reads it, and reports errors). */
+  body(input: Uint8Array, walker: StreamWalker, sink: PieceSink, checking: boolean): boolean
+  tail(metadata: SealMetadata): string
+}
+
+function jsonStream(req: EncryptRequest): StreamFormat {
+  const indent = req.emit?.indent === undefined ? "\t" : " ".repeat(req.emit.indent)
+  return {
+    body: (input, walker, sink) => streamJson(input, indent, walker, sink),
+    tail: (m) => `${indent}"sops": ${emitJson(metadataToTree(m), indent, 1)}\n}\n`,
+  }
+}
+
+function yamlStream(req: EncryptRequest): StreamFormat {
+  const best = req.emit?.indent ?? 4
+  return {
+    body: (input, walker, sink, checking) => streamYaml(input, best, walker, sink, checking),
+    // The root writer on the `sops` entry alone: the document's entries are already written.
+    tail: (m) => writeYaml([map([entry("sops", metadataToTree(m))])], best, true),
+  }
+}
+
+/**
+ * `encrypt` of a large JSON or block YAML file (the same format in and out) in one pass, without the document tree: the
+ * same bytes encryptDocument writes, with the same randomness in the same order, but each value
+ * is sealed as it is read and the text goes out in pieces as it is made, so peak memory stays
+ * near the input's size while the sealed text is several times larger. A first pass checks the
+ * whole input, and the data key is wrapped, before the first piece: nothing is written for input
+ * this path does not take, and a key that cannot wrap fails before any output.
+ * null when this path does not apply (smaller files, other formats, several key groups, whose
+ * Shamir split draws randomness after the values); the caller then uses encryptDocument.
+ * @throws BridgeError KEY_WRAP, before any piece is produced
+ */
+export async function encryptStreamed(
+  req: EncryptRequest,
+  deps: SealDeps,
+  minBytes = STREAM_MIN_BYTES,
+): Promise<PieceProducer | null> {
+  if (req.input.length < minBytes || req.inputFormat !== req.outputFormat) return null
+  if (req.keyGroups.length !== 1 || req.keyGroups[0]?.length === 0) return null
+  const format =
+    req.inputFormat === "json" ? jsonStream(req) : req.inputFormat === "yaml" ? yamlStream(req) : null
+  if (format === null || !format.body(req.input, checkOnly, new PieceSink(null), true)) return null
+  const dataKey = deps.randomBytes(32)
+  let keyGroups: WrappedKey[][]
+  try {
+    keyGroups = await wrapDataKey(
+      dataKey,
+      req.keyGroups,
+      req.shamirThreshold,
+      (n) => deps.randomBytes(n),
+      req.call,
+    )
+  } catch (err) {
+    dataKey.fill(0)
+    throw err
+  }
+  const rule = req.rule ?? { kind: RuleKind.UnencryptedSuffix, value: DEFAULT_UNENCRYPTED_SUFFIX }
+  return (write) => {
+    try {
+      const sealer = new StreamSealer(dataKey, rule, req.macOnlyEncrypted, (n) => deps.randomBytes(n))
+      const sink = new PieceSink(write)
+      if (!format.body(req.input, sealer, sink, false))
+        throw new BridgeError(ErrorCode.Internal, `${req.source}: the input changed while it was sealed`)
+      const { lastModified, mac } = sealer.finish(deps.now())
+      sink.add(
+        format.tail({
+          keyGroups,
+          shamirThreshold: req.shamirThreshold,
+          lastModified,
+          mac,
+          rule,
+          macOnlyEncrypted: req.macOnlyEncrypted,
+          version: SOPS_VERSION,
+        }),
+      )
+      sink.flush()
+    } finally {
+      dataKey.fill(0)
+    }
+  }
+}

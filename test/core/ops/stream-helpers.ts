@@ -1,0 +1,66 @@
+import fc from "fast-check"
+import type { KeyBackend, WrappedKey } from "../../../src/keys/backend.js"
+import type { FormatName } from "../../../src/formats/format.js"
+import type { PieceProducer } from "../../../src/formats/piece-sink.js"
+import type { EncryptRequest } from "../../../src/ops/encrypt-document.js"
+import { RuleKind, type SelectionRule } from "../../../src/seal/metadata-types.js"
+
+// Shared by the one-pass (streaming) seal/open tests: fixed randomness, a fake key, random rules.
+
+/** Counter bytes: every call gives different, reproducible bytes. */
+export function counterRandom(): (n: number) => Uint8Array {
+  let c = 0
+  return (n) => Uint8Array.from({ length: n }, () => c++ & 0xff)
+}
+
+export const fakeAge: KeyBackend = {
+  kind: "age",
+  keyId: "age1fake",
+  wrap: (dataKey): Promise<WrappedKey> =>
+    Promise.resolve({ kind: "age", recipient: "age1fake", enc: Buffer.from(dataKey).toString("hex") }),
+}
+
+export const fixedDeps = (): { now: () => Date; randomBytes: (n: number) => Uint8Array } => ({
+  now: () => new Date("2026-01-02T03:04:05Z"),
+  randomBytes: counterRandom(),
+})
+
+export function sealRequest(
+  input: Uint8Array,
+  format: FormatName,
+  opts: {
+    rule?: SelectionRule | null
+    macOnly?: boolean
+    indent?: number | null
+    keyGroups?: KeyBackend[][]
+  },
+): EncryptRequest {
+  return {
+    input,
+    source: `doc.${format}`,
+    inputFormat: format,
+    outputFormat: format,
+    keyGroups: opts.keyGroups ?? [[fakeAge]],
+    shamirThreshold: 0,
+    rule: opts.rule ?? null,
+    macOnlyEncrypted: opts.macOnly ?? false,
+    ...(opts.indent === undefined || opts.indent === null ? {} : { emit: { indent: opts.indent } }),
+  }
+}
+
+export function produced(producer: PieceProducer): string {
+  const pieces: Uint8Array[] = []
+  producer((p) => pieces.push(p))
+  return Buffer.concat(pieces).toString("utf8")
+}
+
+/** Every selection rule, each matching some generated keys or comments. */
+export const rules: fc.Arbitrary<SelectionRule | null> = fc.constantFrom<SelectionRule | null>(
+  null,
+  { kind: RuleKind.UnencryptedSuffix, value: "_unencrypted" },
+  { kind: RuleKind.EncryptedSuffix, value: "1" },
+  { kind: RuleKind.UnencryptedRegex, value: "^a" },
+  { kind: RuleKind.EncryptedRegex, value: "b|pw" },
+  { kind: RuleKind.UnencryptedCommentRegex, value: " c" },
+  { kind: RuleKind.EncryptedCommentRegex, value: "spaced|ü" },
+)
