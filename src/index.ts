@@ -168,4 +168,5 @@ export { encryptBinaryPieces, STREAM_MIN_BYTES } from "./ops/encrypt-binary.js"
 export { decryptBinaryFast } from "./ops/decrypt-binary.js"
 // bounded memory (issue 13): large YAML and JSON files sealed and opened in one pass, no tree
 export { encryptStreamed } from "./ops/encrypt-stream.js"
+export { decryptStreamed } from "./ops/decrypt-stream.js"
 export type { PieceProducer } from "./formats/piece-sink.js"

@@ -1,6 +1,7 @@
 import {
   BridgeError,
   decryptDocument,
+  decryptStreamed,
   ErrorCode,
   parseExtractPath,
   type BackendKind,
@@ -18,7 +19,7 @@ export async function runDecrypt(file: string | undefined, flags: SealFlags, io:
   const extract = flags.extract === undefined ? undefined : parseExtractPath(flags.extract)
   const order = decryptionOrder(flags.decryptionOrder ?? io.env["SOPS_DECRYPTION_ORDER"])
   const target = await loadTarget(file, flags, io, false)
-  const plain = await decryptDocument({
+  const req = {
     input: target.input,
     source: target.name,
     inputFormat: target.inputFormat,
@@ -31,7 +32,9 @@ export async function runDecrypt(file: string | undefined, flags: SealFlags, io:
     call: callOptions(io, flags),
     // The input is not needed afterwards: a large binary file is decrypted over its own bytes.
     consumeInput: true,
-  })
+  }
+  // A large YAML/JSON file is opened in one pass (the plaintext in pieces, after the MAC check).
+  const plain = (await decryptStreamed(req)) ?? (await decryptDocument(req))
   await writeResult(target, flags, plain, io, true)
 }
 

@@ -1,8 +1,8 @@
 import { isUtf8 } from "node:buffer"
 import type { Scalar } from "../tree/node.js"
-import type { StreamWalker } from "../tree/stream-walk.js"
+import { checkOnly, type StreamWalker } from "../tree/stream-walk.js"
 import { jsonScalar, jsonString } from "./json-emit.js"
-import type { PieceSink } from "./piece-sink.js"
+import { PieceSink } from "./piece-sink.js"
 
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
@@ -30,13 +30,39 @@ export function streamJson(
   walker: StreamWalker,
   sink: PieceSink,
 ): boolean {
+  return run(input, indent, walker, sink, false) !== null
+}
+
+/**
+ * The opening side: a sealed file whose last top-level entry is `sops` (as sops and sealbridge
+ * write it) is written without that entry, as json-emit.ts writes the opened document (no final
+ * newline). Returns where the `sops` value lies in the input, or null when this path does not
+ * apply (no `sops` entry, or not the last one, or anything streamJson refuses).
+ */
+export function streamOpenJson(
+  input: Uint8Array,
+  indent: string,
+  walker: StreamWalker,
+  sink: PieceSink,
+): { start: number; end: number } | null {
+  return run(input, indent, walker, sink, true)?.sops ?? null
+}
+
+function run(
+  input: Uint8Array,
+  indent: string,
+  walker: StreamWalker,
+  sink: PieceSink,
+  open: boolean,
+): JsonStream | null {
   const b = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength)
-  if (!isUtf8(b)) return false
+  if (!isUtf8(b)) return null
   try {
-    new JsonStream(b, indent, walker, sink).document()
-    return true
+    const s = new JsonStream(b, indent, walker, sink, open)
+    s.document()
+    return s
   } catch (err) {
-    if (err instanceof Unsupported) return false
+    if (err instanceof Unsupported) return null
     throw err
   }
 }
@@ -44,17 +70,21 @@ export function streamJson(
 class JsonStream {
   i = 0
   depth = 0
+  /** Opening: where the top-level `sops` value lies. */
+  sops: { start: number; end: number } | null = null
   readonly #b: Buffer
-  readonly #walker: StreamWalker
-  readonly #sink: PieceSink
+  #walker: StreamWalker
+  #sink: PieceSink
   readonly #pads: string[] = []
   readonly #indent: string
+  readonly #open: boolean
 
-  constructor(b: Buffer, indent: string, walker: StreamWalker, sink: PieceSink) {
+  constructor(b: Buffer, indent: string, walker: StreamWalker, sink: PieceSink, open: boolean) {
     this.#b = b
     this.#indent = indent
     this.#walker = walker
     this.#sink = sink
+    this.#open = open
   }
 
   #pad(depth: number): string {
@@ -79,9 +109,58 @@ class JsonStream {
   document(): void {
     this.#ws()
     if (this.#b[this.i] !== 0x7b) bail()
-    this.#object(0, true)
+    if (this.#open) this.#openedRoot()
+    else this.#object(0, true)
     this.#ws()
     if (this.i < this.#b.length) bail()
+    if (this.#open && this.sops === null) bail()
+  }
+
+  /** The top level of a sealed file without its `sops` entry, which must come last. */
+  #openedRoot(): void {
+    this.#nest()
+    this.i++
+    this.#walker.open()
+    let written = 0
+    for (;;) {
+      this.#ws()
+      if (this.#b[this.i] === 0x7d && written === 0 && this.sops === null) {
+        this.i++
+        break
+      }
+      if (this.#b[this.i] !== 0x22 || this.sops !== null) bail()
+      const key = this.#string()
+      this.#ws()
+      if (this.#b[this.i] !== 0x3a) bail()
+      this.i++
+      this.#ws()
+      if (key === "sops") this.#skipSops()
+      else {
+        this.#sink.add(`${written++ === 0 ? "{\n" : ",\n"}${this.#pad(1)}${jsonString(key)}: `)
+        this.#walker.key(key)
+        this.#value(1)
+        this.#walker.item(true)
+      }
+      this.#ws()
+      const c = this.#b[this.i++]
+      if (c === 0x7d) break
+      if (c !== 0x2c) bail()
+    }
+    this.#sink.add(written === 0 ? "{}" : "\n}")
+    this.#walker.close()
+    this.depth--
+  }
+
+  /** Reads past the `sops` value (checked as JSON, neither opened nor written). */
+  #skipSops(): void {
+    const [walker, sink] = [this.#walker, this.#sink]
+    this.#walker = checkOnly
+    this.#sink = new PieceSink(null)
+    const start = this.i
+    this.#value(1)
+    this.sops = { start, end: this.i }
+    this.#walker = walker
+    this.#sink = sink
   }
 
   #value(depth: number): void {

@@ -1,0 +1,110 @@
+import { test } from "@fast-check/vitest"
+import fc from "fast-check"
+import { beforeAll, describe, expect, it } from "vitest"
+import { BridgeError } from "../../../src/errors.js"
+import type { FormatName } from "../../../src/formats/format.js"
+import { readYamlLines } from "../../../src/formats/yaml-line-read.js"
+import { AgeBackend, AgeOpener, ageRecipientOf, generateAgeIdentity } from "../../../src/keys/age.js"
+import { decryptDocument, type DecryptRequest } from "../../../src/ops/decrypt-document.js"
+import { decryptStreamed } from "../../../src/ops/decrypt-stream.js"
+import { encryptDocument } from "../../../src/ops/encrypt-document.js"
+import { yamlDoc } from "../formats/yaml-docs.js"
+import { jsonDocument } from "./json-docs.js"
+import { fixedDeps, rules, sealRequest } from "./stream-helpers.js"
+
+// The one-pass open must give byte for byte what the tree path gives, and fail where it fails.
+
+let backend: AgeBackend
+let opener: AgeOpener
+beforeAll(async () => {
+  const id = await generateAgeIdentity()
+  backend = new AgeBackend(await ageRecipientOf(id))
+  opener = new AgeOpener([id])
+})
+
+const openRequest = (
+  input: Uint8Array,
+  format: FormatName,
+  extra: Partial<DecryptRequest> = {},
+): DecryptRequest => ({
+  input,
+  source: `doc.${format}`,
+  inputFormat: format,
+  outputFormat: format,
+  openers: [opener],
+  ignoreMac: false,
+  ...extra,
+})
+
+async function outcome(run: () => Promise<Uint8Array | Uint8Array[] | null>): Promise<string> {
+  try {
+    const r = await run()
+    return r === null ? "null" : Buffer.concat(r instanceof Uint8Array ? [r] : r).toString("utf8")
+  } catch (err) {
+    return err instanceof BridgeError ? `${err.code}: ${err.message}` : String(err)
+  }
+}
+
+async function sealed(doc: string, format: FormatName, c: object): Promise<Uint8Array | null> {
+  try {
+    return await encryptDocument(
+      sealRequest(Buffer.from(doc), format, { ...c, keyGroups: [[backend]] }),
+      fixedDeps(),
+    )
+  } catch {
+    return null // input the tree path refuses to seal: nothing to open
+  }
+}
+
+/** Flips one base64 character inside the n-th sealed value (or the MAC, the last one). */
+function tamper(file: Uint8Array, n: number): Uint8Array {
+  const text = Buffer.from(file).toString("utf8")
+  const at = [...text.matchAll(/ENC\[AES256_GCM,data:([A-Za-z0-9+/]+)/g)].map((m) => (m.index ?? 0) + 20)
+  const i = at.length === 0 ? -1 : (at[n % at.length] ?? -1)
+  if (i < 0) return file
+  return Buffer.from(text.slice(0, i) + (text[i] === "A" ? "B" : "A") + text.slice(i + 1))
+}
+
+const cases = { rule: rules, macOnly: fc.boolean(), indent: fc.option(fc.constantFrom(2, 4)), n: fc.nat(50) }
+
+describe("YAML and JSON opened in one pass", () => {
+  for (const [format, docs] of [
+    ["json", jsonDocument],
+    ["yaml", yamlDoc],
+  ] as const) {
+    test.prop({ doc: docs, ...cases }, { numRuns: 150 })(
+      `should open ${format} as the tree path does, tampered or not, with and without --ignore-mac`,
+      async (c) => {
+        const file = await sealed(c.doc, format, c)
+        if (file === null) return
+        const emit = c.indent === null ? {} : { emit: { indent: c.indent } }
+        for (const input of [file, tamper(file, c.n)]) {
+          for (const ignoreMac of [false, true]) {
+            const req = openRequest(input, format, { ignoreMac, ...emit })
+            const fast = await outcome(() => decryptStreamed(req, 0))
+            if (fast !== "null") expect(fast).toBe(await outcome(() => decryptDocument(req)))
+            else if (
+              input === file &&
+              (format === "json" || readYamlLines(Buffer.from(file).toString()) !== null)
+            )
+              throw new Error("the one-pass path did not apply to a file it should take")
+          }
+        }
+      },
+    )
+  }
+
+  it("should hand over (null) small files, --extract, other output types and other layouts", async () => {
+    const file = await sealed('{"a": "b", "c": [1, 2.5]}', "json", {})
+    if (file === null) throw new Error("could not seal")
+    expect(await decryptStreamed(openRequest(file, "json"))).toBeNull()
+    expect(
+      await decryptStreamed(openRequest(file, "json", { extract: [{ kind: "key", key: "a" }] }), 0),
+    ).toBeNull()
+    expect(await decryptStreamed(openRequest(file, "json", { outputFormat: "yaml" }), 0)).toBeNull()
+    const doc = JSON.parse(Buffer.from(file).toString()) as Record<string, unknown>
+    const sopsFirst = JSON.stringify({ sops: doc["sops"], a: doc["a"], c: doc["c"] })
+    expect(await decryptStreamed(openRequest(Buffer.from(sopsFirst), "json"), 0)).toBeNull()
+    expect(await decryptStreamed(openRequest(file, "json"), 0)).not.toBeNull()
+  })
+})
