@@ -72,7 +72,7 @@ describe("YAML and JSON opened in one pass", () => {
     ["json", jsonDocument],
     ["yaml", yamlDoc],
   ] as const) {
-    test.prop({ doc: docs, ...cases }, { numRuns: 150 })(
+    test.prop({ doc: docs, ...cases }, { numRuns: 60 })(
       `should open ${format} as the tree path does, tampered or not, with and without --ignore-mac`,
       async (c) => {
         const file = await sealed(c.doc, format, c)
@@ -91,6 +91,7 @@ describe("YAML and JSON opened in one pass", () => {
           }
         }
       },
+      120_000,
     )
   }
 
