@@ -48,6 +48,19 @@ export function controllerCommand(io: CliIO): Command {
       "5s",
     )
     .option(
+      "--leader-elect",
+      "run several replicas: only the holder of a coordination.k8s.io Lease reconciles",
+    )
+    .option("--leader-elect-lease-duration <duration>", "how long an unrenewed Lease stays held", "15s")
+    .option(
+      "--leader-elect-renew-deadline <duration>",
+      "the leader stops when it has not renewed for this long",
+      "10s",
+    )
+    .option("--leader-elect-retry-period <duration>", "how often candidates try and the leader renews", "2s")
+    .option("--leader-elect-namespace <ns>", "namespace of the Lease (default: $POD_NAMESPACE)")
+    .option("--leader-elect-id <name>", "name of the Lease", "sealbridge-controller")
+    .option(
       "--status-page",
       "serve a read-only status page at /status on the metrics port (stores, syncs, reasons; never values)",
     )

@@ -1,9 +1,10 @@
 import { BridgeError, ErrorCode } from "../src/index.js"
 import { parseGoDuration } from "./api/duration.js"
+import { electionConfig, type LeaderElectFlags } from "./leader/options.js"
 import { runController, type ControllerOptions } from "./main.js"
 
 /** Raw `sealbridge controller` flags as commander hands them over. */
-export interface ControllerFlags {
+export interface ControllerFlags extends LeaderElectFlags {
   readonly kubeconfig?: string
   readonly namespace?: readonly string[]
   readonly concurrency?: string
@@ -61,6 +62,7 @@ export function controllerOptions(
     storeConcurrency: int(f.storeConcurrency, "--store-concurrency", 2, 1),
     statusPage: f.statusPage === true,
     rolloutDebounceMs: parseGoDuration(f.rolloutDebounce ?? "5s", "--rollout-debounce"),
+    ...leaderElection(electionConfig(f, env)),
     env,
     write,
   }
@@ -77,4 +79,8 @@ export async function startFromCli(
   // must not keep the process alive past the pod's grace period. Unref'd: it only fires if
   // something still holds the event loop a second later.
   setTimeout(() => process.exit(), 1_000).unref()
+}
+
+function leaderElection(c: ReturnType<typeof electionConfig>): { leaderElection?: NonNullable<typeof c> } {
+  return c === undefined ? {} : { leaderElection: c }
 }

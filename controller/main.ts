@@ -14,6 +14,9 @@ import { CachedKube, ObjectCache } from "./kube/cache.js"
 import { ClientNodeKube } from "./kube/client.js"
 import { hardenApiClients } from "./kube/http.js"
 import { Watcher, type WatchedObject } from "./kube/watch.js"
+import type { ElectionConfig } from "./leader/elector.js"
+import { Leadership } from "./leader/leadership.js"
+import { realElectionClock } from "./leader/options.js"
 import { jsonLogger } from "./log.js"
 import { ProviderPool } from "./provider-pool.js"
 import { laneOf, storeOfKey } from "./lanes.js"
@@ -54,6 +57,8 @@ export interface ControllerOptions {
   readonly statusPage?: boolean
   /** Quiet period before a rollout restart (several Secrets changing together: one restart). */
   readonly rolloutDebounceMs?: number
+  /** Leader election on a Lease (`--leader-elect`); absent: this replica always reconciles. */
+  readonly leaderElection?: ElectionConfig
   readonly env: Readonly<Record<string, string | undefined>>
   readonly write: (line: string) => void
 }
@@ -85,7 +90,8 @@ export async function runController(opts: ControllerOptions): Promise<void> {
     log,
     debounceMs: opts.rolloutDebounceMs ?? 5_000,
   })
-  const deps: ControllerDeps = {
+  const lead = new Leadership(kube, opts.leaderElection, log, realElectionClock)
+  let deps: ControllerDeps = {
     kube,
     restarts,
     pool: new ProviderPool(
@@ -100,7 +106,8 @@ export async function runController(opts: ControllerOptions): Promise<void> {
     ),
     ops: esoValueOps,
     renderTemplate: templateRenderer((source, values) => renderTemplate(source, values)),
-    hmacKey: await hashKey(kube, opts.hashKeySecret, log),
+    // Elected: read (or first created) by the leader only, so two replicas never race to create it.
+    hmacKey: lead.elected ? new Uint8Array(0) : await hashKey(kube, opts.hashKeySecret, log),
     openers: await controllerOpeners(opts.env, opts.ageKeyFile),
     now: () => new Date(),
     random: Math.random,
@@ -112,6 +119,8 @@ export async function runController(opts: ControllerOptions): Promise<void> {
   const refs = new RefIndex()
   const statusObjects = new StatusObjects()
   const handler = async (key: string, signal: AbortSignal): Promise<ReconcileResult> => {
+    // A standby queues work but runs none; the leader schedules each object from its status.
+    if (!(await lead.gate.wait(signal))) return {}
     const k = parseWorkKey(key)
     const objKey = { kind: k.kind, name: k.name, ...(k.namespace === "" ? {} : { namespace: k.namespace }) }
     const started = Date.now()
@@ -191,6 +200,7 @@ export async function runController(opts: ControllerOptions): Promise<void> {
     metrics: () =>
       metrics.render([
         ["sealbridge_queue_depth", {}, queue.depth],
+        ...lead.metrics(),
         ...Object.entries(kube.requests).map(([verb, n]): [string, Record<string, string>, number] => [
           "sealbridge_kube_requests_total",
           { verb },
@@ -229,11 +239,20 @@ export async function runController(opts: ControllerOptions): Promise<void> {
     }
     process.once("SIGTERM", () => stop("SIGTERM"))
     process.once("SIGINT", () => stop("SIGINT"))
+    const becomeLeader = async (): Promise<void> => {
+      deps = { ...deps, hmacKey: await hashKey(kube, opts.hashKeySecret, log) }
+    }
+    lead.start(becomeLeader, (reason) => {
+      process.exitCode = 1
+      stop(reason)
+    })
   })
   for (const w of watchers) w.stop()
-  await queue.shutdown(10_000)
-  await restarts.flush()
+  // A replica that does not lead (any more) stops at once: nothing of its may still write.
+  await queue.shutdown(lead.leading ? 10_000 : 0)
+  if (lead.leading) await restarts.flush()
   await deps.pool.closeAll()
+  await lead.stop()
   await Promise.all(servers.map((s) => new Promise((r) => (s === undefined ? r(undefined) : s.close(r)))))
   log.info("controller stopped", { reconciles: queue.processed })
 }

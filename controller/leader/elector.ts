@@ -24,7 +24,7 @@ export interface ElectionClock {
 export interface ElectionHooks {
   onStartedLeading(): void
   /** Renewal failed past the deadline or another replica holds the Lease: stop writing now. */
-  onStoppedLeading(): void
+  onStoppedLeading(reason: string): void
   /** The observed holder changed ("" = released). */
   onNewLeader?(identity: string): void
   /** A Lease call failed (retried). */
@@ -94,9 +94,10 @@ export class LeaderElector {
     while (!signal.aborted) {
       await this.#clock.sleep(this.#cfg.retryPeriodMs, signal)
       if (signal.aborted) return
-      if (!(await this.#renew(signal))) {
+      const lost = await this.#renew(signal)
+      if (lost !== undefined) {
         this.#leading = false
-        this.#hooks.onStoppedLeading()
+        this.#hooks.onStoppedLeading(lost)
         return
       }
     }
@@ -139,22 +140,27 @@ export class LeaderElector {
     return false
   }
 
-  /** Retries within the renew deadline; false once it has passed or another replica holds the Lease. */
-  async #renew(signal: AbortSignal): Promise<boolean> {
+  /**
+   * Retries within the renew deadline; undefined when renewed (or aborted), else why leadership
+   * is lost: the deadline passed, or another replica holds the Lease.
+   */
+  async #renew(signal: AbortSignal): Promise<string | undefined> {
     const deadline = this.#lastRenewMs + this.#cfg.renewDeadlineMs
+    const late = "not renewed within the renew deadline"
     for (;;) {
       const left = deadline - this.#clock.now()
-      if (left <= 0) return false
+      if (left <= 0) return late
       const sent = this.#clock.now()
       const r = await this.#bounded(left, signal)
-      if (signal.aborted) return true
+      if (signal.aborted) return undefined
       if (r === "held") {
         this.#lastRenewMs = sent
-        return true
+        return undefined
       }
-      if (r !== "failed") return false
+      if (r === "other") return `lease held by ${this.leader || "another replica"}`
+      if (r === "timeout") return late
       await this.#clock.sleep(Math.min(this.#cfg.retryPeriodMs, deadline - this.#clock.now()), signal)
-      if (signal.aborted) return true
+      if (signal.aborted) return undefined
     }
   }
 

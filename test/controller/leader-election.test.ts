@@ -6,6 +6,7 @@ import {
   type LeaseApi,
 } from "../../controller/leader/elector.js"
 import { LeaderGate } from "../../controller/leader/gate.js"
+import { controllerOptions } from "../../controller/flags.js"
 import { electionConfig } from "../../controller/leader/options.js"
 import { microTime } from "../../controller/leader/record.js"
 import { FakeKube } from "./fakes.js"
@@ -112,9 +113,9 @@ function replica(kube: FakeKube, clock: ManualClock, identity: string, random = 
         r.started = clock.t
         log.push("started")
       },
-      onStoppedLeading: () => {
+      onStoppedLeading: (reason) => {
         r.stopped = clock.t
-        log.push("stopped")
+        log.push(`stopped: ${reason}`)
       },
       onNewLeader: (id) => log.push(`leader ${id}`),
       onError: () => log.push("error"),
@@ -233,6 +234,7 @@ describe("leader election on a Lease", () => {
     })
     expect(overlap).toBe(false)
     expect(a.stopped).toBe(lastRenew + 10_000)
+    expect(a.log).toContain("stopped: not renewed within the renew deadline")
     expect(a.log.filter((l) => l === "error").length).toBeGreaterThan(2)
     expect(b.elector.leading).toBe(true)
     await a.done // run() returns once it stepped down
@@ -266,6 +268,7 @@ describe("leader election on a Lease", () => {
     expect(a.elector.leading).toBe(false)
     expect(a.stopped).toBeLessThanOrEqual(written + 2_000)
     expect(kube.leaseCalls).toContain(`conflict ${NS}/${NAME}`)
+    expect(a.log).toContain("stopped: lease held by pod-z_9")
     expect(lease(kube)?.holderIdentity).toBe("pod-z_9")
     await a.done
   })
@@ -336,6 +339,12 @@ describe("leader election flags", () => {
     })
     expect(a?.identity).toMatch(/^sealbridge-7d9f_[0-9a-f]{8}$/)
     expect(a?.identity).not.toBe(b?.identity)
+  })
+
+  it("should reach the controller options only with --leader-elect", () => {
+    const on = controllerOptions({ leaderElect: true, leaderElectLeaseDuration: "20s" }, env, () => undefined)
+    expect(on.leaderElection).toMatchObject({ namespace: "sb", leaseDurationMs: 20_000 })
+    expect(controllerOptions({}, env, () => undefined).leaderElection).toBeUndefined()
   })
 
   it("should refuse a renew deadline not shorter than the lease, and a missing namespace", () => {

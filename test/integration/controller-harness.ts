@@ -237,7 +237,8 @@ export class ControllerProcess {
 
   /** SIGTERM and wait; resolves with the exit code. */
   async stop(): Promise<number | null> {
-    if (this.child.exitCode !== null) return this.child.exitCode
+    // Already gone (exited, or killed by a signal: then exitCode stays null and no exit event follows).
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode
     const exited = new Promise<number | null>((r) => this.child.once("exit", (code) => r(code)))
     this.child.kill("SIGTERM")
     const timer = setTimeout(() => this.child.kill("SIGKILL"), 15_000)
