@@ -105,22 +105,39 @@ export class LeaderElector {
 
   /** Gives the Lease up (holder "", 1 s) so a standby takes over at its next try; false if not held. */
   async release(): Promise<boolean> {
-    const held = this.#observed
+    let held = this.#observed
     if (!this.#leading || held === undefined || held.holderIdentity !== this.#cfg.identity) return false
     this.#leading = false
-    const spec = releasedSpec(held, this.#clock.now())
-    this.requests++
-    const stop = new AbortController()
+    const { namespace, name } = this.#cfg
     try {
-      const out = await Promise.race([
-        this.#kube.updateLease(this.#cfg.namespace, this.#cfg.name, spec, held.resourceVersion),
-        this.#clock.sleep(this.#cfg.renewDeadlineMs, stop.signal).then(() => null),
-      ])
-      if (out !== null) this.#observe(out, this.#clock.now())
-      return out !== null
+      // Twice at most: a renewal still in flight when the loop stopped may have moved the resourceVersion.
+      for (let i = 0; i < 2; i++) {
+        this.requests++
+        const spec = releasedSpec(held, this.#clock.now())
+        const out = await this.#within(this.#kube.updateLease(namespace, name, spec, held.resourceVersion))
+        if (out !== null) {
+          this.#observe(out, this.#clock.now())
+          return true
+        }
+        this.requests++
+        const fresh = await this.#within(this.#kube.getLease(namespace, name))
+        if (fresh === null || fresh.holderIdentity !== this.#cfg.identity) return false
+        held = fresh
+      }
     } catch (err) {
       this.#hooks.onError?.(err)
-      return false
+    }
+    return false
+  }
+
+  /** `p`, or null when it has not answered within the renew deadline. */
+  async #within<T>(p: Promise<T | null>): Promise<T | null> {
+    const stop = new AbortController()
+    try {
+      return await Promise.race([
+        p,
+        this.#clock.sleep(this.#cfg.renewDeadlineMs, stop.signal).then(() => null),
+      ])
     } finally {
       stop.abort()
     }
@@ -217,6 +234,8 @@ export class LeaderElector {
     }
     this.requests++
     const old = await this.#kube.getLease(namespace, name)
+    // Seen when the answer came, not when asked: expiry is never judged early.
+    const seen = this.#clock.now()
     if (old === null) {
       this.requests++
       const out = await this.#kube.createLease(
@@ -226,9 +245,9 @@ export class LeaderElector {
       )
       return out === null ? "other" : this.#won(out, now)
     }
-    this.#observe(old, now)
+    this.#observe(old, seen)
     const expiry = this.#observedAt + old.leaseDurationSeconds * 1_000
-    if (old.holderIdentity !== "" && old.holderIdentity !== identity && now < expiry) return "other"
+    if (old.holderIdentity !== "" && old.holderIdentity !== identity && seen < expiry) return "other"
     this.requests++
     const out = await this.#kube.updateLease(
       namespace,

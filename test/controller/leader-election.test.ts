@@ -296,6 +296,21 @@ describe("leader election on a Lease", () => {
     await b.done
   })
 
+  it("should still release when a renewal in flight at shutdown moved the resourceVersion", async () => {
+    const kube = new FakeKube()
+    const clock = new ManualClock()
+    const a = replica(kube, clock, "pod-a_1")
+    await clock.advance(3_000)
+    a.abort.abort()
+    await a.done
+    // The renewal the loop gave up on lands on the server after all.
+    kube.writeLease(NS, NAME, { ...lease(kube)!, renewTime: microTime(clock.t + 1) })
+    expect(await a.elector.release()).toBe(true)
+    const id = `${NS}/${NAME}`
+    expect(kube.leaseCalls.slice(-4)).toEqual([`update ${id}`, `conflict ${id}`, `get ${id}`, `update ${id}`])
+    expect(lease(kube)).toMatchObject({ holderIdentity: "", leaseDurationSeconds: 1 })
+  })
+
   it("should wait a full lease duration before taking over a Lease it finds held at start", async () => {
     const kube = new FakeKube()
     const clock = new ManualClock()
