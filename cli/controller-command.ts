@@ -61,6 +61,11 @@ export function controllerCommand(io: CliIO): Command {
     .option("--leader-elect-namespace <ns>", "namespace of the Lease (default: $POD_NAMESPACE)")
     .option("--leader-elect-id <name>", "name of the Lease", "sealbridge-controller")
     .option(
+      "--ready-max-overdue <duration>",
+      "/readyz fails while any work is overdue by more than this (0 = only watches count)",
+      "5m",
+    )
+    .option(
       "--status-page",
       "serve a read-only status page at /status on the metrics port (stores, syncs, reasons; never values)",
     )

@@ -20,6 +20,7 @@ export interface ControllerFlags extends LeaderElectFlags {
   readonly storeConcurrency?: string
   readonly statusPage?: boolean
   readonly rolloutDebounce?: string
+  readonly readyMaxOverdue?: string
 }
 
 function int(v: string | undefined, flag: string, fallback: number, min: number): number {
@@ -63,6 +64,7 @@ export function controllerOptions(
     statusPage: f.statusPage === true,
     rolloutDebounceMs: parseGoDuration(f.rolloutDebounce ?? "5s", "--rollout-debounce"),
     ...leaderElection(electionConfig(f, env)),
+    readyMaxOverdueSeconds: parseGoDuration(f.readyMaxOverdue ?? "5m", "--ready-max-overdue") / 1000,
     env,
     write,
   }

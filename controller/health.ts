@@ -1,13 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
+import type { Readiness } from "./metrics/readiness.js"
 
 export interface HealthSource {
-  /** Every watch listed at least once and none down longer than its timeout. */
-  ready(): boolean
+  /** Every watch synced and no work overdue beyond the threshold; otherwise a short reason. */
+  ready(): Readiness
   /** Prometheus text exposition. */
-  metrics(): string
+  metrics(): Promise<string>
+  /** Content type of the exposition. */
+  readonly contentType: string
 }
 
-/** /healthz (process alive), /readyz (watches synced), /metrics on one port (0 = off). */
+/** /healthz (process alive), /readyz (watches synced, work not overdue), /metrics on one port (0 = off). */
 export function serveHealth(
   port: number,
   src: HealthSource,
@@ -25,37 +28,16 @@ export function serveHealth(
     }
     if (path === "/healthz") res.writeHead(200, { "content-type": "text/plain" }).end("ok\n")
     else if (path === "/readyz") {
-      const ok = src.ready()
-      res
-        .writeHead(ok ? 200 : 503, { "content-type": "text/plain" })
-        .end(ok ? "ok\n" : "watches not synced\n")
-    } else res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(src.metrics())
+      const r = src.ready()
+      res.writeHead(r.ok ? 200 : 503, { "content-type": "text/plain" }).end(r.ok ? "ok\n" : `${r.reason}\n`)
+    } else
+      src.metrics().then(
+        (text) => res.writeHead(200, { "content-type": src.contentType }).end(text),
+        () => res.writeHead(500, { "content-type": "text/plain" }).end("metrics failed\n"),
+      )
   })
   return new Promise((resolve, reject) => {
     server.once("error", reject)
     server.listen(port, () => resolve(server))
   })
-}
-
-/** Minimal counters/gauges in Prometheus text format. */
-export class Metrics {
-  readonly #counters = new Map<string, number>()
-
-  inc(name: string, labels: Readonly<Record<string, string>>): void {
-    const k = series(name, labels)
-    this.#counters.set(k, (this.#counters.get(k) ?? 0) + 1)
-  }
-
-  render(gauges: readonly [string, Readonly<Record<string, string>>, number][]): string {
-    const lines = [...this.#counters].map(([k, v]) => `${k} ${v}`)
-    for (const [name, labels, v] of gauges) lines.push(`${series(name, labels)} ${v}`)
-    return `${lines.sort().join("\n")}\n`
-  }
-}
-
-function series(name: string, labels: Readonly<Record<string, string>>): string {
-  const l = Object.entries(labels)
-    .map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, "_")}"`)
-    .join(",")
-  return l === "" ? name : `${name}{${l}}`
 }

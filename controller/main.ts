@@ -8,7 +8,7 @@ import {
   safeMessage,
 } from "../src/index.js"
 import { Kind } from "./api/constants.js"
-import { serveHealth, Metrics } from "./health.js"
+import { serveHealth } from "./health.js"
 import { controllerOpeners, hashKey } from "./identity.js"
 import { CachedKube, ObjectCache } from "./kube/cache.js"
 import { ClientNodeKube } from "./kube/client.js"
@@ -18,9 +18,10 @@ import type { ElectionConfig } from "./leader/elector.js"
 import { Leadership } from "./leader/leadership.js"
 import { realElectionClock } from "./leader/options.js"
 import { jsonLogger } from "./log.js"
+import { TrackedQueue } from "./metrics/overdue.js"
+import { Telemetry } from "./metrics/telemetry.js"
 import { ProviderPool } from "./provider-pool.js"
 import { laneOf, storeOfKey } from "./lanes.js"
-import { WorkQueue } from "./queue.js"
 import type { ControllerDeps, ReconcileResult } from "./reconcile/deps.js"
 import { reconcileExternalSecret } from "./reconcile/external-secret.js"
 import { reconcileSopsSecret } from "./reconcile/sops-secret.js"
@@ -59,6 +60,8 @@ export interface ControllerOptions {
   readonly rolloutDebounceMs?: number
   /** Leader election on a Lease (`--leader-elect`); absent: this replica always reconciles. */
   readonly leaderElection?: ElectionConfig
+  /** /readyz fails when work is overdue by more than this many seconds (0 = not checked). */
+  readonly readyMaxOverdueSeconds?: number
   readonly env: Readonly<Record<string, string | undefined>>
   readonly write: (line: string) => void
 }
@@ -83,7 +86,11 @@ export async function runController(opts: ControllerOptions): Promise<void> {
   const pooled = hardenApiClients(kc)
   const cache = new ObjectCache()
   const kube = new CachedKube(new ClientNodeKube(kc), cache)
-  const metrics = new Metrics()
+  const telemetry = new Telemetry({
+    now: Date.now,
+    watchTimeoutSeconds: opts.watchTimeoutSeconds,
+    maxOverdueSeconds: opts.readyMaxOverdueSeconds ?? 300,
+  })
   const restarts = new RolloutRestarter({
     kube,
     now: () => new Date(),
@@ -98,7 +105,9 @@ export async function runController(opts: ControllerOptions): Promise<void> {
       (config, d) => createProvider(config, d, providerRegistry),
       { now: () => new Date(), env: opts.env },
       {
-        onCall: (store, op, result) => metrics.inc("sealbridge_provider_calls_total", { store, op, result }),
+        onCall: telemetry.onCall,
+        onShared: telemetry.onShared,
+        vaultTokens: telemetry.vaultTokens,
         windowMs: opts.fetchWindowMs,
         rateLimit: { ...DEFAULT_RATE_LIMIT, ratePerSecond: opts.storeRate, burst: opts.storeBurst },
         callTimeoutMs: CALL_TIMEOUT_MS,
@@ -115,12 +124,11 @@ export async function runController(opts: ControllerOptions): Promise<void> {
     lastApplied: new Map(),
     storeRefreshMs: opts.storeRefreshMs,
     callTimeoutMs: CALL_TIMEOUT_MS,
+    onOutcome: telemetry.onOutcome,
   }
   const refs = new RefIndex()
   const statusObjects = new StatusObjects()
-  const handler = async (key: string, signal: AbortSignal): Promise<ReconcileResult> => {
-    // A standby queues work but runs none; the leader schedules each object from its status.
-    if (!(await lead.gate.wait(signal))) return {}
+  const timed = telemetry.timed(async (key: string, signal: AbortSignal): Promise<ReconcileResult> => {
     const k = parseWorkKey(key)
     const objKey = { kind: k.kind, name: k.name, ...(k.namespace === "" ? {} : { namespace: k.namespace }) }
     const started = Date.now()
@@ -130,14 +138,13 @@ export async function runController(opts: ControllerOptions): Promise<void> {
         : k.kind === Kind.SopsSecret
           ? await reconcileSopsSecret(deps, objKey, signal)
           : await reconcileStore(deps, objKey, signal)
-    metrics.inc("sealbridge_reconcile_total", {
-      kind: k.kind,
-      result: result.retry === true ? "error" : "ok",
-    })
     if (Date.now() - started > 5_000) log.warn("slow reconcile", { key, ms: Date.now() - started })
     return result
-  }
-  const queue = new WorkQueue(handler, {
+  })
+  // A standby queues work but runs none; the leader schedules each object from its status.
+  const handler = async (key: string, signal: AbortSignal): Promise<ReconcileResult> =>
+    (await lead.gate.wait(signal)) ? timed(key, signal) : {}
+  const queue = new TrackedQueue(handler, {
     concurrency: opts.concurrency,
     baseBackoffMs: 1_000,
     maxBackoffMs: 300_000,
@@ -192,31 +199,27 @@ export async function runController(opts: ControllerOptions): Promise<void> {
       { random: Math.random, minTimeoutSeconds: opts.watchTimeoutSeconds, maxBackoffMs: 30_000 },
     )
   })
-  const health = {
-    ready: () =>
-      watchers.every(
-        (w) => w.synced && (w.connected || Date.now() - w.lastSeen < opts.watchTimeoutSeconds * 2_000),
-      ),
-    metrics: () =>
-      metrics.render([
-        ["sealbridge_queue_depth", {}, queue.depth],
-        ...lead.metrics(),
-        ...Object.entries(kube.requests).map(([verb, n]): [string, Record<string, string>, number] => [
-          "sealbridge_kube_requests_total",
-          { verb },
-          n,
-        ]),
-        ...watchers.flatMap((w): [string, Record<string, string>, number][] => [
-          [
-            "sealbridge_watch_seconds_since_event",
-            { watch: w.name },
-            Math.round((Date.now() - w.lastSeen) / 1000),
-          ],
-          ["sealbridge_watch_restarts_total", { watch: w.name }, w.restarts],
-          ["sealbridge_watch_stalls_total", { watch: w.name }, w.stalls],
-        ]),
-      ]),
-  }
+  telemetry.attach({ queue, watches: watchers, kubeRequests: kube.requests, leading: () => lead.leading })
+  const leadSeries = (name: string) => () =>
+    lead
+      .metrics()
+      .filter(([n]) => n === name)
+      .map(([, labels, v]) => [labels, v] as const)
+  telemetry.metrics.collected(
+    "sealbridge_leader",
+    "1 while this replica holds the Lease.",
+    "gauge",
+    ["identity"],
+    leadSeries("sealbridge_leader"),
+  )
+  telemetry.metrics.collected(
+    "sealbridge_lease_requests_total",
+    "Lease API requests of the elector.",
+    "counter",
+    [],
+    leadSeries("sealbridge_lease_requests_total"),
+  )
+  const health = telemetry.health
   const servers: (Server | undefined)[] = []
   const page = opts.statusPage === true ? statusPageHandler(statusObjects, () => new Date()) : undefined
   if (opts.healthPort === opts.metricsPort)

@@ -7,7 +7,9 @@ import {
   type ProviderFactory,
   type RateLimitOptions,
   type SecretProvider,
+  type SharedOp,
   type StoreConfig,
+  type VaultTokenLedger,
 } from "../src/index.js"
 
 interface Entry {
@@ -17,11 +19,15 @@ interface Entry {
 
 export type ProviderOp = "get" | "getMap" | "find" | "validate"
 export type CallResult = "ok" | "error" | "throttled"
-/** Sees every call that reached a provider (store key, operation, result): the provider-call metric. */
-export type CallHook = (storeKey: string, op: ProviderOp, result: CallResult) => void
+/** Sees every call that reached a provider (store key, operation, result, seconds it took): the provider-call metrics. */
+export type CallHook = (storeKey: string, op: ProviderOp, result: CallResult, seconds: number) => void
 
 export interface PoolOptions {
   readonly onCall?: CallHook
+  /** Sees every request a store's fetch window (or an in-flight call) answered without a call. */
+  readonly onShared?: (storeKey: string, op: SharedOp) => void
+  /** Where each store's Vault session counts the tokens it logged in for. */
+  readonly vaultTokens?: VaultTokenLedger
   /** Time for the fetch window, the token bucket and throttling pauses. */
   readonly clock?: FetchClock
   /** How long one provider answer serves every ExternalSecret naming the same remote secret. */
@@ -94,13 +100,17 @@ export class ProviderPool {
     const fingerprint = `${generation}|${configHash(config)}`
     const old = this.#entries.get(storeKey)
     if (old?.fingerprint === fingerprint) return old.provider
-    const hook = this.#opts.onCall
-    const provider = this.#factory(config, this.#deps).then((p) => {
-      const inner = hook === undefined ? p : counted(p, (op, r) => hook(storeKey, op, r))
-      const fetcher = new SharedFetcher(inner, this.#opts.clock ?? realClock, {
+    const { onCall: hook, onShared, vaultTokens } = this.#opts
+    const clock = this.#opts.clock ?? realClock
+    const deps =
+      vaultTokens === undefined ? this.#deps : { ...this.#deps, vaultTokens: vaultTokens.scope(storeKey) }
+    const provider = this.#factory(config, deps).then((p) => {
+      const inner = hook === undefined ? p : counted(p, clock, (op, r, s) => hook(storeKey, op, r, s))
+      const fetcher = new SharedFetcher(inner, clock, {
         windowMs: this.#opts.windowMs ?? DEFAULT_FETCH_WINDOW_MS,
         ...(this.#opts.rateLimit === undefined ? {} : { rateLimit: this.#opts.rateLimit }),
         ...(this.#opts.callTimeoutMs === undefined ? {} : { callTimeoutMs: this.#opts.callTimeoutMs }),
+        ...(onShared === undefined ? {} : { onShared: (op: SharedOp) => onShared(storeKey, op) }),
       })
       if (this.#entries.get(storeKey)?.provider === provider) this.#ready.set(storeKey, fetcher)
       return fetcher
@@ -141,14 +151,20 @@ export class ProviderPool {
   }
 }
 
-function counted(p: SecretProvider, hook: (op: ProviderOp, r: CallResult) => void): SecretProvider {
+function counted(
+  p: SecretProvider,
+  clock: FetchClock,
+  hook: (op: ProviderOp, r: CallResult, seconds: number) => void,
+): SecretProvider {
   const wrap = async <T>(op: ProviderOp, run: () => Promise<T>): Promise<T> => {
+    const started = clock.now()
+    const took = (): number => (clock.now() - started) / 1000
     try {
       const out = await run()
-      hook(op, "ok")
+      hook(op, "ok", took())
       return out
     } catch (err) {
-      hook(op, isThrottled(err) ? "throttled" : "error")
+      hook(op, isThrottled(err) ? "throttled" : "error", took())
       throw err
     }
   }

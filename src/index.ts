@@ -79,9 +79,12 @@ export {
   type SharedFetcherOptions,
   type SharedCallOptions,
   type FetchStats,
+  type SharedOp,
 } from "./providers/fetch/shared-fetcher.js"
 export { StoreRateLimiter, DEFAULT_RATE_LIMIT, type RateLimitOptions } from "./providers/fetch/rate-limit.js"
 export type { Clock as FetchClock } from "./providers/fetch/clock.js"
+// observability (issue 12): live Vault tokens per store
+export { VaultTokenLedger, type TokenIssuer, type TokenLease } from "./providers/vault/token-ledger.js"
 
 // scan: detection engine (scanText, detectors, binary sniffing)
 export * from "./scan/finding.js"

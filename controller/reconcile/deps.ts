@@ -64,6 +64,13 @@ export interface ControllerDeps {
   readonly storeRefreshMs: number
   /** Deadline of one provider call. */
   readonly callTimeoutMs: number
+  /** Sees the Ready outcome of every pass that records one (sync metrics), before status is written. */
+  readonly onOutcome?: (
+    kind: Kind,
+    namespace: string | undefined,
+    name: string,
+    outcome: { readonly ready: boolean; readonly reason: string },
+  ) => void
   /** Debounced rollout restarts of `spec.rolloutRestartTargets` (absent: never restart). */
   readonly restarts?: {
     request(namespace: string, targets: readonly RolloutTarget[], because: string): void

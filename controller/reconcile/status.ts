@@ -21,6 +21,7 @@ export async function writeStatus(
   outcome: Outcome,
   extra: Omit<ResourceStatus, "conditions" | "observedGeneration">,
 ): Promise<void> {
+  deps.onOutcome?.(kind, obj.metadata.namespace, obj.metadata.name, outcome)
   const before = obj.status ?? {}
   const generation = obj.metadata.generation ?? 0
   const conditions = setCondition(

@@ -1,4 +1,5 @@
 import type { CallOptions } from "../keys/backend.js"
+import type { TokenIssuer } from "./vault/token-ledger.js"
 
 /**
  * The narrow port between the controller and a secrets service (AWS Secrets Manager, Vault KV).
@@ -95,6 +96,8 @@ export interface ProviderDeps {
   readonly now: () => Date
   /** Standard AWS endpoint variables (AWS_ENDPOINT_URL_*), passed through by the entry point. */
   readonly env: Readonly<Record<string, string | undefined>>
+  /** Counts the Vault tokens logged in for (VaultTokenLedger.scope(store)); absent: not counted. */
+  readonly vaultTokens?: TokenIssuer
 }
 
 export type ProviderFactory = (config: StoreConfig, deps: ProviderDeps) => Promise<SecretProvider>

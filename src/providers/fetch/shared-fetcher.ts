@@ -14,7 +14,11 @@ export interface SharedFetcherOptions {
    * socket) open for ever.
    */
   readonly callTimeoutMs?: number
+  /** Sees every request answered without a provider call (the shared-request metric). */
+  readonly onShared?: (op: SharedOp) => void
 }
+
+export type SharedOp = "get" | "getMap" | "find"
 
 export interface FetchStats {
   /** calls that reached the provider */
@@ -52,6 +56,7 @@ export class SharedFetcher implements SecretProvider {
   readonly #clock: Clock
   readonly #windowMs: number
   readonly #callTimeoutMs: number | undefined
+  readonly #onShared: ((op: SharedOp) => void) | undefined
   readonly #entries = new Map<string, Entry>()
 
   constructor(inner: SecretProvider, clock: Clock, opts: SharedFetcherOptions) {
@@ -60,11 +65,13 @@ export class SharedFetcher implements SecretProvider {
     this.#clock = clock
     this.#windowMs = opts.windowMs
     this.#callTimeoutMs = opts.callTimeoutMs
+    this.#onShared = opts.onShared
     this.limiter = new StoreRateLimiter(clock, opts.rateLimit)
   }
 
   get(ref: RemoteRef, opts?: SharedCallOptions): Promise<Uint8Array> {
     return this.#shared(
+      "get",
       `get\0${ref.key}\0${ref.version ?? ""}`,
       (o) => this.#inner.get(refOnly(ref), o),
       opts,
@@ -73,13 +80,13 @@ export class SharedFetcher implements SecretProvider {
 
   getMap(ref: RemoteRef, opts?: SharedCallOptions): Promise<ReadonlyMap<string, Uint8Array>> {
     const key = `map\0${ref.key}\0${ref.version ?? ""}\0${ref.property ?? ""}`
-    return this.#shared(key, (o) => this.#inner.getMap(ref, o), opts)
+    return this.#shared("getMap", key, (o) => this.#inner.getMap(ref, o), opts)
   }
 
   find(query: FindQuery, opts?: SharedCallOptions): Promise<ReadonlyMap<string, Uint8Array>> {
     const tags = Object.entries(query.tags ?? {}).sort()
     const key = `find\0${query.path ?? ""}\0${query.name ?? ""}\0${JSON.stringify(tags)}`
-    return this.#shared(key, (o) => this.#inner.find(query, o), opts)
+    return this.#shared("find", key, (o) => this.#inner.find(query, o), opts)
   }
 
   validate(opts?: CallOptions): Promise<void> {
@@ -97,12 +104,18 @@ export class SharedFetcher implements SecretProvider {
     else for (const k of [...this.#entries.keys()]) if (k.split("\0")[1] === key) this.#entries.delete(k)
   }
 
-  #shared<T>(key: string, run: (o?: CallOptions) => Promise<T>, opts?: SharedCallOptions): Promise<T> {
+  #shared<T>(
+    op: SharedOp,
+    key: string,
+    run: (o?: CallOptions) => Promise<T>,
+    opts?: SharedCallOptions,
+  ): Promise<T> {
     this.#sweep()
     const hit = this.#entries.get(key)
     const maxAge = Math.min(this.#windowMs, opts?.maxAgeMs ?? Infinity)
     if (hit !== undefined && (!hit.settled || this.#clock.now() - hit.at < maxAge)) {
       this.stats.shared++
+      this.#onShared?.(op)
       return hit.result as Promise<T>
     }
     // The shared call must not die with one caller's signal; callers wait on it with their own.

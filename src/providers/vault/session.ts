@@ -2,6 +2,7 @@ import type { CallOptions } from "../../keys/backend.js"
 import { BridgeError, ErrorCode } from "../../errors.js"
 import type { VaultAuth } from "../provider.js"
 import { ProviderError } from "../provider-error.js"
+import type { TokenIssuer, TokenLease } from "./token-ledger.js"
 import { encodePath, type VaultApi, type VaultResponse } from "./vault-api.js"
 
 /** Renew when this share of the token's TTL has passed (VSO and Vault Agent use ~2/3). */
@@ -21,6 +22,8 @@ interface Held {
   /** 0 = never expires (e.g. root); ms otherwise */
   readonly ttlMs: number
   readonly renewable: boolean
+  /** The ledger's record of a token we logged in for (absent for a static token). */
+  readonly lease?: TokenLease
 }
 
 /**
@@ -35,14 +38,17 @@ export class VaultSession {
   readonly #api: VaultApi
   readonly #auth: VaultAuth
   readonly #now: () => Date
+  readonly #tokens: TokenIssuer | undefined
   #held: Held | undefined
   #pending: Promise<Held> | undefined
   #closed = false
 
-  constructor(api: VaultApi, auth: VaultAuth, now: () => Date) {
+  /** `tokens`: where logged-in tokens are counted (the live-token metric). */
+  constructor(api: VaultApi, auth: VaultAuth, now: () => Date, tokens?: TokenIssuer) {
     this.#api = api
     this.#auth = auth
     this.#now = now
+    this.#tokens = tokens
   }
 
   /** Runs `fn` with a valid token; on 403 re-authenticates once and retries. */
@@ -113,7 +119,9 @@ export class VaultSession {
       opts,
     )
     this.stats.logins++
-    return this.#fromAuth(res, `${auth.kind} login at auth/${mount}`)
+    const held = this.#fromAuth(res, `${auth.kind} login at auth/${mount}`)
+    const lease = this.#tokens?.issue(held.ttlMs)
+    return lease === undefined ? held : { ...held, lease }
   }
 
   async #renew(held: Held, opts?: CallOptions): Promise<Held> {
@@ -125,7 +133,9 @@ export class VaultSession {
       this.stats.renewals++
       const renewed = this.#fromAuth(res, "token renewal")
       // Renewal is capped by the token's max TTL: when it stops extending, log in again soon.
-      return renewed
+      if (held.lease === undefined) return renewed
+      held.lease.extend(renewed.ttlMs)
+      return { ...renewed, lease: held.lease }
     } catch (err) {
       if (err instanceof ProviderError && (err.status === 403 || err.status === 400)) {
         this.#drop(held)
@@ -158,8 +168,11 @@ export class VaultSession {
     try {
       await this.#api.request({ method: "POST", path: "auth/token/revoke-self", token: held.token, body: {} })
       this.stats.revocations++
-    } catch {
-      // Already expired or revoked: nothing left to clean up.
+      held.lease?.revoked()
+    } catch (err) {
+      // 403: Vault no longer knows the token (expired or revoked), so it is not live. Otherwise
+      // (Vault unreachable) it stays counted until its TTL runs out, as it does in Vault.
+      if (err instanceof ProviderError && err.status === 403) held.lease?.revoked()
     }
   }
 }
