@@ -1,0 +1,91 @@
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http"
+
+/**
+ * An HTTP forwarder in front of a shared peer that counts the AWS operations passing through it
+ * (JSON protocol `X-Amz-Target`, query protocol `Action=`) and can hold requests unanswered (a
+ * provider that hangs) until released. Counts what really reached the provider, so a test can
+ * compare it with what the controller's metrics claim.
+ */
+export class HttpCountProxy {
+  readonly counts = new Map<string, number>()
+  readonly #target: URL
+  readonly #held: (() => void)[] = []
+  #server: Server | undefined
+  hang = false
+  port = 0
+
+  constructor(targetUrl: string) {
+    this.#target = new URL(targetUrl)
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`
+  }
+
+  count(op: string): number {
+    return this.counts.get(op) ?? 0
+  }
+
+  get held(): number {
+    return this.#held.length
+  }
+
+  async start(): Promise<void> {
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = []
+      req.on("data", (c: Buffer) => chunks.push(c))
+      req.on("end", () => {
+        const body = Buffer.concat(chunks)
+        const op = operation(req, body)
+        this.counts.set(op, (this.counts.get(op) ?? 0) + 1)
+        const go = () => this.#forward(req, body, res)
+        if (this.hang) this.#held.push(go)
+        else go()
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    const a = server.address()
+    this.port = typeof a === "object" && a !== null ? a.port : 0
+    this.#server = server
+  }
+
+  /** Stops holding and forwards every held request. */
+  release(): void {
+    this.hang = false
+    for (const go of this.#held.splice(0)) go()
+  }
+
+  async stop(): Promise<void> {
+    this.release()
+    const server = this.#server
+    this.#server = undefined
+    server?.closeAllConnections()
+    if (server !== undefined) await new Promise((r) => server.close(r))
+  }
+
+  #forward(req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+    if (res.destroyed) return
+    const up = request(
+      {
+        host: this.#target.hostname,
+        port: this.#target.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: this.#target.host },
+      },
+      (upRes) => {
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers)
+        upRes.pipe(res)
+      },
+    )
+    up.on("error", () => res.destroy())
+    up.end(body)
+  }
+}
+
+function operation(req: IncomingMessage, body: Buffer): string {
+  const target = req.headers["x-amz-target"]
+  if (typeof target === "string") return target.split(".").at(-1) ?? target
+  const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body.toString())?.[1]
+  return action ?? `${req.method ?? ""} ${req.url ?? ""}`
+}
