@@ -33,6 +33,15 @@ export class DueTracker {
     this.#running.delete(key)
   }
 
+  /**
+   * Nothing counts as due before `at`: a replica that just became leader owes nothing for the
+   * time another replica was doing the work (its queued keys only re-check their status).
+   */
+  notBefore(at: number): void {
+    for (const [k, v] of this.#pending) if (v < at) this.#pending.set(k, at)
+    for (const [k, v] of this.#running) if (v < at) this.#running.set(k, at)
+  }
+
   /** Seconds the most overdue piece of work is past its due time; 0 when nothing is. */
   oldestOverdueSeconds(): number {
     const now = this.#now()

@@ -106,6 +106,42 @@ export class ControllerMetrics {
     this.#shared.inc({ store, op })
   }
 
+  /**
+   * A metric owned elsewhere (e.g. leader election), read at each scrape: `read` yields
+   * (labels, value) pairs; a counter's value is its running total.
+   */
+  collected(
+    name: string,
+    help: string,
+    type: "gauge" | "counter",
+    labelNames: readonly string[],
+    read: () => Iterable<readonly [Readonly<Record<string, string>>, number]>,
+  ): void {
+    const registers = [this.registry]
+    if (type === "gauge")
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers,
+        collect() {
+          this.reset()
+          for (const [labels, v] of read()) this.set(labels, v)
+        },
+      })
+    else
+      new Counter({
+        name,
+        help,
+        labelNames,
+        registers,
+        collect() {
+          this.reset()
+          for (const [labels, v] of read()) this.inc(labels, v)
+        },
+      })
+  }
+
   text(): Promise<string> {
     return this.registry.metrics()
   }

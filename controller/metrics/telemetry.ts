@@ -37,6 +37,7 @@ export class Telemetry {
   /** Ready outcome recorded during the pass in flight, per work key (a key runs once at a time). */
   readonly #outcomes = new Map<string, SyncOutcome>()
   #observed: Observed | undefined
+  #leading = true
 
   constructor(opts: TelemetryOptions) {
     this.#opts = opts
@@ -48,7 +49,8 @@ export class Telemetry {
           return LANES.map((lane) => [lane, q?.depthOf(lane) ?? 0] as const)
         },
         inFlight: () => this.#observed?.queue.inFlight ?? 0,
-        oldestOverdueSeconds: () => this.#observed?.queue.due.oldestOverdueSeconds() ?? 0,
+        oldestOverdueSeconds: () =>
+          (this.#leading ? this.#observed?.queue.due.oldestOverdueSeconds() : 0) ?? 0,
         vaultTokens: () => this.vaultTokens.live(),
         watches: () => this.#observed?.watches ?? [],
         watchUp: (w) => watchUp(w, opts.now(), opts.watchTimeoutSeconds),
@@ -62,6 +64,16 @@ export class Telemetry {
 
   attach(observed: Observed): void {
     this.#observed = observed
+  }
+
+  /**
+   * With leader election: a standby queues work it does not run, so overdue work counts only
+   * while leading, from the moment leadership was gained (readiness must not fail on standbys,
+   * or a rolling update would wait for them for ever).
+   */
+  leadership(leading: boolean): void {
+    if (leading && !this.#leading) this.#observed?.queue.due.notBefore(this.#opts.now())
+    this.#leading = leading
   }
 
   readonly onCall: CallHook = (store, op, result, seconds) =>
@@ -96,7 +108,7 @@ export class Telemetry {
     const o = this.#observed
     if (o === undefined) return { ok: false, reason: "starting" }
     const due = o.queue.due
-    const max = this.#opts.maxOverdueSeconds
+    const max = this.#leading ? this.#opts.maxOverdueSeconds : 0
     return readiness(
       o.watches,
       { oldestSeconds: due.oldestOverdueSeconds(), count: due.countOverdue(max) },

@@ -48,11 +48,8 @@ describe("controller metrics exposition", () => {
     const m = new ControllerMetrics(sources(), { processMetrics: false })
     const e = parseExposition(await m.text())
     for (const [name, type] of families) {
-      // prom-client names counter families without _total in TYPE/HELP lines
-      const family = type === "counter" ? name.replace(/_total$/, "") : name
-      const declared = e.types.get(family) ?? e.types.get(name)
-      expect(declared, name).toBe(type)
-      expect((e.help.get(family) ?? e.help.get(name) ?? "").length, name).toBeGreaterThan(10)
+      expect(e.types.get(name), name).toBe(type)
+      expect(e.help.get(name)?.length ?? 0, name).toBeGreaterThan(10)
     }
     expect(m.contentType).toMatch(/^text\/plain; version=0\.0\.4/)
   })

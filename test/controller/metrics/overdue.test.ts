@@ -46,6 +46,24 @@ describe("DueTracker (fake clock)", () => {
   })
 })
 
+describe("DueTracker after a leadership change", () => {
+  it("should count nothing as due before the moment this replica started to lead", () => {
+    let now = 0
+    const t = new DueTracker(() => now)
+    t.due("queued-on-standby", 0)
+    t.started("waiting-at-gate")
+    t.due("future", 900_000)
+    now = 600_000
+    t.notBefore(now)
+    expect(t.oldestOverdueSeconds()).toBe(0)
+    now = 604_000
+    expect(t.oldestOverdueSeconds()).toBe(4)
+    expect(t.countOverdue(3)).toBe(2)
+    now = 901_000
+    expect(t.countOverdue(0.5)).toBe(3)
+  })
+})
+
 describe("TrackedQueue (the real WorkQueue, fake timers)", () => {
   afterEach(() => {
     vi.useRealTimers()

@@ -109,6 +109,62 @@ describe("/readyz and /metrics over HTTP (Telemetry on a TrackedQueue, fake cloc
     expect((await get("/healthz")).status).toBe(200)
   })
 
+  it("should ignore overdue work on a standby and count it only from when leadership was gained", async () => {
+    let now = 0
+    const t = new Telemetry({
+      now: () => now,
+      watchTimeoutSeconds: 60,
+      maxOverdueSeconds: 300,
+      processMetrics: false,
+    })
+    // A standby's handler waits at the leader gate: the key stays in flight.
+    const q = new TrackedQueue(
+      t.timed(
+        (_key, signal) =>
+          new Promise<ReconcileResult>((resolve) => signal.addEventListener("abort", () => resolve({}))),
+      ),
+      { concurrency: 1, baseBackoffMs: 1_000, maxBackoffMs: 1_000, random: () => 0, onError: () => {} },
+      () => now,
+    )
+    closers.push(() => q.shutdown(0))
+    t.attach({ queue: q, watches: [{ ...up, restarts: 0, stalls: 0 }], kubeRequests: {} })
+    t.leadership(false)
+    q.add("ExternalSecret/team-a/db")
+    q.add("ExternalSecret/team-a/cache")
+    now = 3_600_000
+    expect(t.ready()).toEqual({ ok: true })
+    expect(total(parseExposition(await t.metrics.text()), "sealbridge_sync_oldest_overdue_seconds")).toBe(0)
+    t.leadership(true)
+    expect(t.ready()).toEqual({ ok: true })
+    now += 301_000
+    expect(t.ready()).toEqual({
+      ok: false,
+      reason: "work overdue: 2 object(s) past due by more than 300s (oldest 301s)",
+    })
+  })
+
+  it("should expose metrics owned elsewhere (leader election) with HELP and TYPE", async () => {
+    const t = new Telemetry({
+      now: () => 0,
+      watchTimeoutSeconds: 1,
+      maxOverdueSeconds: 1,
+      processMetrics: false,
+    })
+    let requests = 3
+    t.metrics.collected("sealbridge_leader", "1 while this replica leads.", "gauge", ["identity"], () => [
+      [{ identity: "pod-a" }, 1],
+    ])
+    t.metrics.collected("sealbridge_lease_requests_total", "Lease API requests.", "counter", [], () => [
+      [{}, requests],
+    ])
+    requests = 5
+    const e = parseExposition(await t.metrics.text())
+    expect(total(e, "sealbridge_leader", { identity: "pod-a" })).toBe(1)
+    expect(total(e, "sealbridge_lease_requests_total")).toBe(5)
+    expect(e.types.get("sealbridge_leader")).toBe("gauge")
+    expect(e.types.get("sealbridge_lease_requests_total")).toBe("counter")
+  })
+
   it("should not be ready before the controller is attached", () => {
     const t = new Telemetry({
       now: () => 0,
