@@ -243,6 +243,7 @@ const EVIDENCE: Record<string, Record<string, string>> = {
     "--fetch-window": "test/integration/controller-rollout.test.ts",
     "--rollout-debounce": "test/integration/controller-rollout.test.ts",
     "--status-page": "test/integration/controller-status-page.test.ts",
+    "--ready-max-overdue": "test/integration/controller-metrics.test.ts",
   },
 }
 
