@@ -244,6 +244,12 @@ const EVIDENCE: Record<string, Record<string, string>> = {
     "--rollout-debounce": "test/integration/controller-rollout.test.ts",
     "--status-page": "test/integration/controller-status-page.test.ts",
     "--ready-max-overdue": "test/integration/controller-metrics.test.ts",
+    "--leader-elect": "test/integration/controller-leader.test.ts",
+    "--leader-elect-lease-duration": "test/integration/controller-leader.test.ts",
+    "--leader-elect-renew-deadline": "test/integration/controller-leader.test.ts",
+    "--leader-elect-retry-period": "test/integration/controller-leader.test.ts",
+    "--leader-elect-namespace": "test/integration/controller-leader.test.ts",
+    "--leader-elect-id": "test/integration/controller-leader.test.ts",
   },
 }
 
