@@ -8,7 +8,7 @@ import { CoordinationV1Api } from "@kubernetes/client-node"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { awsControllerEnv, awsStaticStore } from "./controller-aws-setup.js"
 import { ControllerProcess, Kube, sleep, suffix, waitFor } from "./controller-harness.js"
-import { CountingProxy } from "./counting-proxy.js"
+import { AwsCountProxy } from "./aws-count-proxy.js"
 import { peerEnv, requirePeer } from "./peers.js"
 
 // Two (then three) controller processes against the real kube-apiserver and moto, with short
@@ -20,7 +20,7 @@ const motoPeer = requirePeer("moto", "AWS_ENDPOINT_URL_SECRETS_MANAGER")
 
 const LEASE_S = 6
 const RETRY_MS = 1_000
-const GET = "secretsmanager.GetSecretValue"
+const GET = "GetSecretValue"
 
 describe.skipIf(kubePeer.skip || motoPeer.skip)("controller: leader election", () => {
   const id = suffix()
@@ -29,7 +29,7 @@ describe.skipIf(kubePeer.skip || motoPeer.skip)("controller: leader election", (
   const key = (k: string) => `sb-le-${id}/${k}`
   const slow = [0, 1, 2, 3].map((i) => `slow-${i}`)
   const sm = new SecretsManagerClient({})
-  const moto = new CountingProxy(peerEnv("AWS_ENDPOINT_URL_SECRETS_MANAGER"))
+  const moto = new AwsCountProxy(peerEnv("AWS_ENDPOINT_URL_SECRETS_MANAGER"))
   const procs: ControllerProcess[] = []
   let kube: Kube
   let leases: CoordinationV1Api

@@ -8,7 +8,7 @@ import { histograms, parseExposition, type Exposition } from "../helpers/prom-te
 import { awsControllerEnv, awsStaticStore } from "./controller-aws-setup.js"
 import { ControllerProcess, Kube, suffix, waitFor } from "./controller-harness.js"
 import { API, appRole, vaultRoot, vaultStore } from "./controller-vault-fixture.js"
-import { HttpCountProxy } from "./http-count-proxy.js"
+import { AwsCountProxy } from "./aws-count-proxy.js"
 import { peerEnv, requirePeer } from "./peers.js"
 
 // The running controller's /metrics and /readyz checked against what really happened: the
@@ -27,7 +27,7 @@ describe.skipIf(kubePeer.skip || motoPeer.skip || vaultPeer.skip)("controller: m
   const policy = `sb-obs-${id}`
   const sm = new SecretsManagerClient({})
   const root = vaultRoot()
-  const moto = new HttpCountProxy(peerEnv("AWS_ENDPOINT_URL_SECRETS_MANAGER"))
+  const moto = new AwsCountProxy(peerEnv("AWS_ENDPOINT_URL_SECRETS_MANAGER"))
   const awsStore = `SecretStore/${ns}/aws`
   const vaultStoreKey = `SecretStore/${ns}/vault`
   let kube: Kube

@@ -1,13 +1,14 @@
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 
 /**
- * An HTTP forwarder in front of a shared peer that counts the AWS operations passing through it
- * (JSON protocol `X-Amz-Target`, query protocol `Action=`) and can hold requests unanswered (a
- * provider that hangs) until released. Counts what really reached the provider, so a test can
- * compare it with what the controller's metrics claim.
+ * An HTTP forwarder in front of moto that records the AWS operations passing through it (JSON
+ * protocol `X-Amz-Target` with its `SecretId`, query protocol `Action=`) and can hold requests
+ * unanswered (a provider that hangs) until released. Counts what really reached the provider, so
+ * a test can compare it with what the controller did or what its metrics claim.
  */
-export class HttpCountProxy {
-  readonly counts = new Map<string, number>()
+export class AwsCountProxy {
+  /** "GetSecretValue prefix/key", "GetCallerIdentity", in arrival order. */
+  readonly calls: string[] = []
   readonly #target: URL
   readonly #held: (() => void)[] = []
   #server: Server | undefined
@@ -22,8 +23,11 @@ export class HttpCountProxy {
     return `http://127.0.0.1:${this.port}`
   }
 
-  count(op: string): number {
-    return this.counts.get(op) ?? 0
+  /** Calls of `op` ("GetSecretValue"), only those naming `secretId` when given. */
+  count(op: string, secretId?: string): number {
+    const exact = secretId === undefined ? undefined : `${op} ${secretId}`
+    return this.calls.filter((c) => (exact === undefined ? c === op || c.startsWith(`${op} `) : c === exact))
+      .length
   }
 
   get held(): number {
@@ -36,8 +40,7 @@ export class HttpCountProxy {
       req.on("data", (c: Buffer) => chunks.push(c))
       req.on("end", () => {
         const body = Buffer.concat(chunks)
-        const op = operation(req, body)
-        this.counts.set(op, (this.counts.get(op) ?? 0) + 1)
+        this.calls.push(describeCall(req, body))
         const go = () => this.#forward(req, body, res)
         if (this.hang) this.#held.push(go)
         else go()
@@ -83,9 +86,18 @@ export class HttpCountProxy {
   }
 }
 
-function operation(req: IncomingMessage, body: Buffer): string {
+function describeCall(req: IncomingMessage, body: Buffer): string {
   const target = req.headers["x-amz-target"]
-  if (typeof target === "string") return target.split(".").at(-1) ?? target
+  if (typeof target === "string") {
+    const op = target.split(".").at(-1) ?? target
+    let id: unknown
+    try {
+      id = (JSON.parse(body.toString()) as { SecretId?: unknown }).SecretId
+    } catch {
+      // not JSON: no SecretId
+    }
+    return typeof id === "string" && id !== "" ? `${op} ${id}` : op
+  }
   const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body.toString())?.[1]
   return action ?? `${req.method ?? ""} ${req.url ?? ""}`
 }
