@@ -13,6 +13,10 @@ export class AwsCountProxy {
   readonly #held: (() => void)[] = []
   #server: Server | undefined
   hang = false
+  /** Answer every call of this operation ("GetSecretValue") with AWS's ThrottlingException. */
+  throttle: string | undefined
+  /** Calls answered with a ThrottlingException. */
+  throttled = 0
   port = 0
 
   constructor(targetUrl: string) {
@@ -40,7 +44,18 @@ export class AwsCountProxy {
       req.on("data", (c: Buffer) => chunks.push(c))
       req.on("end", () => {
         const body = Buffer.concat(chunks)
-        this.calls.push(describeCall(req, body))
+        const call = describeCall(req, body)
+        this.calls.push(call)
+        if (this.throttle !== undefined && (call === this.throttle || call.startsWith(`${this.throttle} `))) {
+          this.throttled++
+          res
+            .writeHead(400, {
+              "content-type": "application/x-amz-json-1.1",
+              "x-amzn-errortype": "ThrottlingException",
+            })
+            .end(JSON.stringify({ __type: "ThrottlingException", message: "Rate exceeded" }))
+          return
+        }
         const go = () => this.#forward(req, body, res)
         if (this.hang) this.#held.push(go)
         else go()
