@@ -97,7 +97,7 @@ export async function runController(opts: ControllerOptions): Promise<void> {
     log,
     debounceMs: opts.rolloutDebounceMs ?? 5_000,
   })
-  const lead = new Leadership(kube, opts.leaderElection, log, realElectionClock)
+  const lead = new Leadership(kube.leases, opts.leaderElection, log, realElectionClock)
   let deps: ControllerDeps = {
     kube,
     restarts,

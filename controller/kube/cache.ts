@@ -3,8 +3,7 @@ import type {
   CustomObject,
   EventRef,
   KubeApi,
-  LeaseRecord,
-  LeaseSpec,
+  LeaseApi,
   ResourceStatus,
   SecretApply,
   SecretObject,
@@ -216,20 +215,7 @@ export class CachedKube implements KubeApi {
 
   // Leases are the elector's, not the reconcilers': passed through, not counted in `requests`
   // (the elector has its own metric), never cached (a stale lease would break the election).
-  getLease(namespace: string, name: string): Promise<LeaseRecord | null> {
-    return this.#inner.getLease(namespace, name)
-  }
-
-  createLease(namespace: string, name: string, spec: LeaseSpec): Promise<LeaseRecord | null> {
-    return this.#inner.createLease(namespace, name, spec)
-  }
-
-  updateLease(
-    namespace: string,
-    name: string,
-    spec: LeaseSpec,
-    resourceVersion: string,
-  ): Promise<LeaseRecord | null> {
-    return this.#inner.updateLease(namespace, name, spec, resourceVersion)
+  get leases(): LeaseApi {
+    return this.#inner.leases
   }
 }

@@ -15,8 +15,7 @@ import type {
   CustomObject,
   EventRef,
   KubeApi,
-  LeaseRecord,
-  LeaseSpec,
+  LeaseApi,
   ResourceStatus,
   SecretApply,
   SecretObject,
@@ -59,10 +58,10 @@ export class ClientNodeKube implements KubeApi {
   readonly #custom: CustomObjectsApi
   readonly #objects: KubernetesObjectApi
   readonly #apps: AppsV1Api
-  readonly #leases: LeaseClient
+  readonly leases: LeaseApi
 
   constructor(kc: KubeConfig) {
-    this.#leases = new LeaseClient(kc)
+    this.leases = new LeaseClient(kc)
     this.#apps = kc.makeApiClient(AppsV1Api)
     this.#core = kc.makeApiClient(CoreV1Api)
     this.#custom = kc.makeApiClient(CustomObjectsApi)
@@ -220,23 +219,6 @@ export class ClientNodeKube implements KubeApi {
     } catch (err) {
       throw kubeError("create token for", `ServiceAccount ${namespace}/${serviceAccount}`, err)
     }
-  }
-
-  getLease(namespace: string, name: string): Promise<LeaseRecord | null> {
-    return this.#leases.get(namespace, name)
-  }
-
-  createLease(namespace: string, name: string, spec: LeaseSpec): Promise<LeaseRecord | null> {
-    return this.#leases.create(namespace, name, spec)
-  }
-
-  updateLease(
-    namespace: string,
-    name: string,
-    spec: LeaseSpec,
-    resourceVersion: string,
-  ): Promise<LeaseRecord | null> {
-    return this.#leases.update(namespace, name, spec, resourceVersion)
   }
 
   async recordEvent(

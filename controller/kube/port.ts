@@ -128,15 +128,25 @@ export interface KubeApi {
     name: string,
     annotations: Readonly<Record<string, string>>,
   ): Promise<boolean>
-  /** The Lease (leader election); null when it does not exist. */
-  getLease(namespace: string, name: string): Promise<LeaseRecord | null>
+  /** The Lease calls of leader election: never cached or counted by wrappers (see LeaseApi). */
+  readonly leases: LeaseApi
+}
+
+/**
+ * Leader election's Lease calls, a port of their own so that wrappers of KubeApi (the informer
+ * cache, request counting) hand them through unchanged: a cached or stale Lease would break the
+ * election.
+ */
+export interface LeaseApi {
+  /** The Lease; null when it does not exist. */
+  get(namespace: string, name: string): Promise<LeaseRecord | null>
   /** Creates the Lease; null when it exists already (another replica created it first). */
-  createLease(namespace: string, name: string, spec: LeaseSpec): Promise<LeaseRecord | null>
+  create(namespace: string, name: string, spec: LeaseSpec): Promise<LeaseRecord | null>
   /**
    * Replaces the Lease if it is still at `resourceVersion`; null on a conflict (HTTP 409: another
    * replica wrote it first, the race is lost).
    */
-  updateLease(
+  update(
     namespace: string,
     name: string,
     spec: LeaseSpec,

@@ -1,4 +1,4 @@
-import type { KubeApi, LeaseRecord } from "../kube/port.js"
+import type { LeaseApi, LeaseRecord } from "../kube/port.js"
 import { desiredSpec, releasedSpec, sameRecord } from "./record.js"
 
 export interface ElectionConfig {
@@ -31,8 +31,6 @@ export interface ElectionHooks {
   onError?(err: unknown): void
 }
 
-export type LeaseApi = Pick<KubeApi, "getLease" | "createLease" | "updateLease">
-
 /** held: this replica holds the Lease; other: someone else does (or won the race); failed: call error. */
 type Attempt = "held" | "other" | "failed"
 
@@ -45,7 +43,7 @@ type Attempt = "held" | "other" | "failed"
  * before anyone else can see the Lease expire (renewDeadline < leaseDuration): never two writers.
  */
 export class LeaderElector {
-  readonly #kube: LeaseApi
+  readonly #leases: LeaseApi
   readonly #cfg: ElectionConfig
   readonly #clock: ElectionClock
   readonly #hooks: ElectionHooks
@@ -58,12 +56,12 @@ export class LeaderElector {
   requests = 0
 
   constructor(
-    kube: LeaseApi,
+    leases: LeaseApi,
     cfg: ElectionConfig,
     deps: { readonly clock: ElectionClock; readonly random: () => number },
     hooks: ElectionHooks,
   ) {
-    this.#kube = kube
+    this.#leases = leases
     this.#cfg = cfg
     this.#clock = deps.clock
     this.#random = deps.random
@@ -114,13 +112,13 @@ export class LeaderElector {
       for (let i = 0; i < 2; i++) {
         this.requests++
         const spec = releasedSpec(held, this.#clock.now())
-        const out = await this.#within(this.#kube.updateLease(namespace, name, spec, held.resourceVersion))
+        const out = await this.#within(this.#leases.update(namespace, name, spec, held.resourceVersion))
         if (out !== null) {
           this.#observe(out, this.#clock.now())
           return true
         }
         this.requests++
-        const fresh = await this.#within(this.#kube.getLease(namespace, name))
+        const fresh = await this.#within(this.#leases.get(namespace, name))
         if (fresh === null || fresh.holderIdentity !== this.#cfg.identity) return false
         held = fresh
       }
@@ -224,7 +222,7 @@ export class LeaderElector {
     // A leader renews from the record it wrote last: one request, no read, in steady state.
     if (this.#leading && mine?.holderIdentity === identity) {
       this.requests++
-      const out = await this.#kube.updateLease(
+      const out = await this.#leases.update(
         namespace,
         name,
         desiredSpec(mine, identity, seconds, now),
@@ -233,23 +231,19 @@ export class LeaderElector {
       if (out !== null) return this.#won(out, now)
     }
     this.requests++
-    const old = await this.#kube.getLease(namespace, name)
+    const old = await this.#leases.get(namespace, name)
     // Seen when the answer came, not when asked: expiry is never judged early.
     const seen = this.#clock.now()
     if (old === null) {
       this.requests++
-      const out = await this.#kube.createLease(
-        namespace,
-        name,
-        desiredSpec(undefined, identity, seconds, now),
-      )
+      const out = await this.#leases.create(namespace, name, desiredSpec(undefined, identity, seconds, now))
       return out === null ? "other" : this.#won(out, now)
     }
     this.#observe(old, seen)
     const expiry = this.#observedAt + old.leaseDurationSeconds * 1_000
     if (old.holderIdentity !== "" && old.holderIdentity !== identity && seen < expiry) return "other"
     this.requests++
-    const out = await this.#kube.updateLease(
+    const out = await this.#leases.update(
       namespace,
       name,
       desiredSpec(old, identity, seconds, now),

@@ -1,6 +1,7 @@
 import { safeMessage } from "../../src/index.js"
 import type { Logger } from "../reconcile/deps.js"
-import { LeaderElector, type ElectionClock, type ElectionConfig, type LeaseApi } from "./elector.js"
+import type { LeaseApi } from "../kube/port.js"
+import { LeaderElector, type ElectionClock, type ElectionConfig } from "./elector.js"
 import { LeaderGate } from "./gate.js"
 
 type Gauge = [string, Record<string, string>, number]

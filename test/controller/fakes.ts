@@ -5,6 +5,7 @@ import type {
   CustomObject,
   EventRef,
   KubeApi,
+  LeaseApi,
   LeaseRecord,
   LeaseSpec,
   ResourceStatus,
@@ -215,7 +216,7 @@ export class FakeKube implements KubeApi {
     return Promise.resolve(patches !== undefined)
   }
   /** Leases by "namespace/name"; resourceVersion bumps on every write, as on the API server. */
-  readonly leases = new Map<string, LeaseRecord>()
+  readonly leaseRecords = new Map<string, LeaseRecord>()
   /** Lease calls in order ("get ns/name", "create …", "update …", "conflict …"). */
   readonly leaseCalls: string[] = []
   /** Every later lease call throws this (API server unreachable); undefined heals it. */
@@ -231,20 +232,28 @@ export class FakeKube implements KubeApi {
     return undefined
   }
 
-  getLease(namespace: string, name: string): Promise<LeaseRecord | null> {
-    const id = `${namespace}/${name}`
-    return this.#leaseFault(`get ${id}`) ?? Promise.resolve(structuredClone(this.leases.get(id) ?? null))
+  readonly leases: LeaseApi = {
+    get: (namespace, name) => this.#getLease(namespace, name),
+    create: (namespace, name, spec) => this.#createLease(namespace, name, spec),
+    update: (namespace, name, spec, rv) => this.#updateLease(namespace, name, spec, rv),
   }
 
-  createLease(namespace: string, name: string, spec: LeaseSpec): Promise<LeaseRecord | null> {
+  #getLease(namespace: string, name: string): Promise<LeaseRecord | null> {
+    const id = `${namespace}/${name}`
+    return (
+      this.#leaseFault(`get ${id}`) ?? Promise.resolve(structuredClone(this.leaseRecords.get(id) ?? null))
+    )
+  }
+
+  #createLease(namespace: string, name: string, spec: LeaseSpec): Promise<LeaseRecord | null> {
     const id = `${namespace}/${name}`
     const fault = this.#leaseFault(`create ${id}`)
     if (fault !== undefined) return fault
-    if (this.leases.has(id)) return Promise.resolve(null)
+    if (this.leaseRecords.has(id)) return Promise.resolve(null)
     return Promise.resolve(this.writeLease(namespace, name, spec))
   }
 
-  updateLease(
+  #updateLease(
     namespace: string,
     name: string,
     spec: LeaseSpec,
@@ -253,7 +262,7 @@ export class FakeKube implements KubeApi {
     const id = `${namespace}/${name}`
     const fault = this.#leaseFault(`update ${id}`)
     if (fault !== undefined) return fault
-    if (this.leases.get(id)?.resourceVersion !== resourceVersion) {
+    if (this.leaseRecords.get(id)?.resourceVersion !== resourceVersion) {
       this.leaseCalls.push(`conflict ${id}`)
       return Promise.resolve(null)
     }
@@ -263,7 +272,7 @@ export class FakeKube implements KubeApi {
   /** Writes a Lease as another replica would (no conflict check). */
   writeLease(namespace: string, name: string, spec: LeaseSpec): LeaseRecord {
     const rec = { ...spec, resourceVersion: String(++this.#leaseRv) }
-    this.leases.set(`${namespace}/${name}`, rec)
+    this.leaseRecords.set(`${namespace}/${name}`, rec)
     return structuredClone(rec)
   }
 }

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest"
-import {
-  LeaderElector,
-  type ElectionClock,
-  type ElectionConfig,
-  type LeaseApi,
-} from "../../controller/leader/elector.js"
+import { LeaderElector, type ElectionClock, type ElectionConfig } from "../../controller/leader/elector.js"
+import type { LeaseApi, LeaseSpec } from "../../controller/kube/port.js"
 import { LeaderGate } from "../../controller/leader/gate.js"
 import { controllerOptions } from "../../controller/flags.js"
 import { electionConfig } from "../../controller/leader/options.js"
@@ -80,11 +76,10 @@ function link(kube: FakeKube): LeaseApi & { fail: boolean; hang: boolean } {
       if (l.fail) return Promise.reject(new Error("connection refused"))
       return p()
     },
-    getLease: (ns: string, n: string) => l.guard(() => kube.getLease(ns, n)),
-    createLease: (ns: string, n: string, s: Parameters<FakeKube["createLease"]>[2]) =>
-      l.guard(() => kube.createLease(ns, n, s)),
-    updateLease: (ns: string, n: string, s: Parameters<FakeKube["updateLease"]>[2], rv: string) =>
-      l.guard(() => kube.updateLease(ns, n, s, rv)),
+    get: (ns: string, n: string) => l.guard(() => kube.leases.get(ns, n)),
+    create: (ns: string, n: string, s: LeaseSpec) => l.guard(() => kube.leases.create(ns, n, s)),
+    update: (ns: string, n: string, s: LeaseSpec, rv: string) =>
+      l.guard(() => kube.leases.update(ns, n, s, rv)),
   }
   return l
 }
@@ -124,7 +119,7 @@ function replica(kube: FakeKube, clock: ManualClock, identity: string, random = 
   return Object.assign(r, { elector, link: l, abort, done: elector.run(abort.signal) }) as Replica
 }
 
-const lease = (kube: FakeKube) => kube.leases.get(`${NS}/${NAME}`)
+const lease = (kube: FakeKube) => kube.leaseRecords.get(`${NS}/${NAME}`)
 
 describe("leader election on a Lease", () => {
   it("should create the Lease and lead when none exists", async () => {
