@@ -43,44 +43,42 @@ export class ControllerMetrics {
 
   constructor(src: MetricSources, opts: { readonly processMetrics?: boolean } = {}) {
     const registers = [this.registry]
-    this.#reconciles = new Counter({
-      name: "sealbridge_reconcile_total",
-      help: "Reconcile passes by kind; result error = the pass will be retried with backoff.",
-      labelNames: ["kind", "result"],
-      registers,
-    })
-    this.#syncs = new Counter({
-      name: "sealbridge_sync_total",
-      help: "Passes that recorded a Ready outcome, by kind, Ready status and reason.",
-      labelNames: ["kind", "ready", "reason"],
-      registers,
-    })
-    this.#syncSeconds = new Histogram({
-      name: "sealbridge_sync_duration_seconds",
-      help: "Duration of reconcile passes; result ok/error = Ready True/False recorded, none = nothing was due.",
-      labelNames: ["kind", "result"],
-      buckets: SYNC_BUCKETS,
-      registers,
-    })
-    this.#calls = new Counter({
-      name: "sealbridge_provider_calls_total",
-      help: "Calls that reached the provider (AWS, Vault) by store, operation and result (ok, error, throttled).",
-      labelNames: ["store", "op", "result"],
-      registers,
-    })
-    this.#shared = new Counter({
-      name: "sealbridge_provider_shared_total",
-      help: "Requests answered without a provider call: from the store's fetch window or a call in flight.",
-      labelNames: ["store", "op"],
-      registers,
-    })
-    this.#callSeconds = new Histogram({
-      name: "sealbridge_provider_call_duration_seconds",
-      help: "Duration of calls that reached the provider, by store, operation and result.",
-      labelNames: ["store", "op", "result"],
-      buckets: CALL_BUCKETS,
-      registers,
-    })
+    const counter = (name: string, help: string, labelNames: string[]): Counter =>
+      new Counter({ name, help, labelNames, registers })
+    const histogram = (name: string, help: string, labelNames: string[], buckets: number[]): Histogram =>
+      new Histogram({ name, help, labelNames, buckets, registers })
+    this.#reconciles = counter(
+      "sealbridge_reconcile_total",
+      "Reconcile passes by kind; result error = the pass will be retried with backoff.",
+      ["kind", "result"],
+    )
+    this.#syncs = counter(
+      "sealbridge_sync_total",
+      "Passes that recorded a Ready outcome, by kind, Ready status and reason.",
+      ["kind", "ready", "reason"],
+    )
+    this.#syncSeconds = histogram(
+      "sealbridge_sync_duration_seconds",
+      "Duration of reconcile passes; result ok/error = Ready True/False recorded, none = nothing was due.",
+      ["kind", "result"],
+      SYNC_BUCKETS,
+    )
+    this.#calls = counter(
+      "sealbridge_provider_calls_total",
+      "Calls that reached the provider (AWS, Vault) by store, operation and result (ok, error, throttled).",
+      ["store", "op", "result"],
+    )
+    this.#shared = counter(
+      "sealbridge_provider_shared_total",
+      "Requests answered without a provider call: from the store's fetch window or a call in flight.",
+      ["store", "op"],
+    )
+    this.#callSeconds = histogram(
+      "sealbridge_provider_call_duration_seconds",
+      "Duration of calls that reached the provider, by store, operation and result.",
+      ["store", "op", "result"],
+      CALL_BUCKETS,
+    )
     scrapeTime(registers, src)
     if (opts.processMetrics !== false) collectDefaultMetrics({ register: this.registry })
   }
@@ -110,36 +108,8 @@ export class ControllerMetrics {
    * A metric owned elsewhere (e.g. leader election), read at each scrape: `read` yields
    * (labels, value) pairs; a counter's value is its running total.
    */
-  collected(
-    name: string,
-    help: string,
-    type: "gauge" | "counter",
-    labelNames: readonly string[],
-    read: () => Iterable<readonly [Readonly<Record<string, string>>, number]>,
-  ): void {
-    const registers = [this.registry]
-    if (type === "gauge")
-      new Gauge({
-        name,
-        help,
-        labelNames,
-        registers,
-        collect() {
-          this.reset()
-          for (const [labels, v] of read()) this.set(labels, v)
-        },
-      })
-    else
-      new Counter({
-        name,
-        help,
-        labelNames,
-        registers,
-        collect() {
-          this.reset()
-          for (const [labels, v] of read()) this.inc(labels, v)
-        },
-      })
+  collected(name: string, help: string, type: MetricType, labelNames: readonly string[], read: Reader): void {
+    scraped([this.registry], type, name, help, labelNames, read)
   }
 
   text(): Promise<string> {
@@ -152,105 +122,117 @@ export interface SyncOutcome {
   readonly reason: string
 }
 
+type MetricType = "gauge" | "counter"
+type Reader = () => Iterable<readonly [Readonly<Record<string, string>>, number]>
+
+/** A gauge or counter whose (labels, value) pairs are read at each scrape; a counter's is its total. */
+function scraped(
+  registers: Registry[],
+  type: MetricType,
+  name: string,
+  help: string,
+  labelNames: readonly string[],
+  read: Reader,
+): void {
+  const labels = [...labelNames]
+  if (type === "gauge")
+    new Gauge({
+      name,
+      help,
+      labelNames: labels,
+      registers,
+      collect() {
+        this.reset()
+        for (const [l, v] of read()) this.set(l, v)
+      },
+    })
+  else
+    new Counter({
+      name,
+      help,
+      labelNames: labels,
+      registers,
+      collect() {
+        this.reset()
+        for (const [l, v] of read()) this.inc(l, v)
+      },
+    })
+}
+
 /** Gauges and counters whose value is read from the controller's state at each scrape. */
 function scrapeTime(registers: Registry[], src: MetricSources): void {
-  new Gauge({
-    name: "sealbridge_queue_depth",
-    help: "Keys waiting for a worker by lane: urgent (new, changed, drifted) and periodic; delayed requeues not counted.",
-    labelNames: ["lane"],
+  const gauge = (name: string, help: string, labelNames: readonly string[], read: Reader): void =>
+    scraped(registers, "gauge", name, help, labelNames, read)
+  gauge(
+    "sealbridge_queue_depth",
+    "Keys waiting for a worker by lane: urgent (new, changed, drifted) and periodic; delayed requeues not counted.",
+    ["lane"],
+    () => [...src.queueDepth()].map(([lane, n]) => [{ lane }, n]),
+  )
+  gauge(
+    "sealbridge_queue_in_flight",
+    "Reconciles running (including store-bound ones that gave their worker back).",
+    [],
+    () => [[{}, src.inFlight()]],
+  )
+  gauge(
+    "sealbridge_sync_oldest_overdue_seconds",
+    "Seconds the most overdue object is past its due time (queued or in flight); 0 = none.",
+    [],
+    () => [[{}, src.oldestOverdueSeconds()]],
+  )
+  gauge(
+    "sealbridge_vault_tokens_live",
+    "Vault tokens the controller logged in for and has neither revoked nor seen expire, by store.",
+    ["store"],
+    () => [...src.vaultTokens()].map(([store, n]) => [{ store }, n]),
+  )
+  gauge(
+    "sealbridge_ready",
+    "1 when /readyz answers 200 (watches synced, no work overdue beyond the limit).",
+    [],
+    () => [[{}, src.ready() ? 1 : 0]],
+  )
+  scraped(
     registers,
-    collect() {
-      this.reset()
-      for (const [lane, n] of src.queueDepth()) this.set({ lane }, n)
-    },
-  })
-  new Gauge({
-    name: "sealbridge_queue_in_flight",
-    help: "Reconciles running (including store-bound ones that gave their worker back).",
-    registers,
-    collect() {
-      this.set(src.inFlight())
-    },
-  })
-  new Gauge({
-    name: "sealbridge_sync_oldest_overdue_seconds",
-    help: "Seconds the most overdue object is past its due time (queued or in flight); 0 = none.",
-    registers,
-    collect() {
-      this.set(src.oldestOverdueSeconds())
-    },
-  })
-  new Gauge({
-    name: "sealbridge_vault_tokens_live",
-    help: "Vault tokens the controller logged in for and has neither revoked nor seen expire, by store.",
-    labelNames: ["store"],
-    registers,
-    collect() {
-      this.reset()
-      for (const [store, n] of src.vaultTokens()) this.set({ store }, n)
-    },
-  })
-  new Gauge({
-    name: "sealbridge_ready",
-    help: "1 when /readyz answers 200 (watches synced, no work overdue beyond the limit).",
-    registers,
-    collect() {
-      this.set(src.ready() ? 1 : 0)
-    },
-  })
+    "counter",
+    "sealbridge_kube_requests_total",
+    "Kubernetes API requests the reconcilers sent, by verb (informer list/watch not included).",
+    ["verb"],
+    () => Object.entries(src.kubeRequests()).map(([verb, n]) => [{ verb }, n]),
+  )
   watchMetrics(registers, src)
-  new Counter({
-    name: "sealbridge_kube_requests_total",
-    help: "Kubernetes API requests the reconcilers sent, by verb (informer list/watch not included).",
-    labelNames: ["verb"],
-    registers,
-    collect() {
-      this.reset()
-      for (const [verb, n] of Object.entries(src.kubeRequests())) this.inc({ verb }, n)
-    },
-  })
 }
 
 function watchMetrics(registers: Registry[], src: MetricSources): void {
-  new Gauge({
-    name: "sealbridge_watch_up",
-    help: "1 when the watch has listed and is connected (or reconnecting within twice its timeout).",
-    labelNames: ["watch"],
-    registers,
-    collect() {
-      this.reset()
-      for (const w of src.watches()) this.set({ watch: w.name }, src.watchUp(w) ? 1 : 0)
-    },
-  })
-  new Gauge({
-    name: "sealbridge_watch_seconds_since_event",
-    help: "Seconds since the watch's last list, event or bookmark.",
-    labelNames: ["watch"],
-    registers,
-    collect() {
-      this.reset()
-      const now = src.nowMs()
-      for (const w of src.watches()) this.set({ watch: w.name }, Math.round((now - w.lastSeen) / 1000))
-    },
-  })
-  new Counter({
-    name: "sealbridge_watch_restarts_total",
-    help: "Watch requests restarted after an error or a server-side timeout.",
-    labelNames: ["watch"],
-    registers,
-    collect() {
-      this.reset()
-      for (const w of src.watches()) this.inc({ watch: w.name }, w.restarts)
-    },
-  })
-  new Counter({
-    name: "sealbridge_watch_stalls_total",
-    help: "Watch connections aborted because they went silent past their timeout.",
-    labelNames: ["watch"],
-    registers,
-    collect() {
-      this.reset()
-      for (const w of src.watches()) this.inc({ watch: w.name }, w.stalls)
-    },
-  })
+  const perWatch = (type: MetricType, name: string, help: string, value: (w: WatchSample) => number): void =>
+    scraped(registers, type, name, help, ["watch"], () =>
+      src.watches().map((w) => [{ watch: w.name }, value(w)]),
+    )
+  perWatch(
+    "gauge",
+    "sealbridge_watch_up",
+    "1 when the watch has listed and is connected (or reconnecting within twice its timeout).",
+    (w) => (src.watchUp(w) ? 1 : 0),
+  )
+  perWatch(
+    "gauge",
+    "sealbridge_watch_seconds_since_event",
+    "Seconds since the watch's last list, event or bookmark.",
+    (w) => Math.round((src.nowMs() - w.lastSeen) / 1000),
+  )
+  perWatch(
+    "counter",
+    "sealbridge_watch_restarts_total",
+    "Watch requests restarted after an error or a server-side timeout.",
+    (w) => w.restarts,
+  )
+  perWatch(
+    "counter",
+    "sealbridge_watch_stalls_total",
+    "Watch connections aborted because they went silent past their timeout.",
+    (w) => w.stalls,
+  )
 }
+
+type WatchSample = ReturnType<MetricSources["watches"]>[number]
