@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { ControllerProcess, Kube, sleep, suffix, waitFor } from "./controller-harness.js"
 import { peerEnv, requirePeer } from "./peers.js"
 import { TcpProxy } from "./tcp-proxy.js"
+import { awsControllerEnv, awsStaticStore } from "./controller-aws-setup.js"
 
 // The built controller process against the real kube-apiserver and moto's Secrets Manager.
 const kubePeer = requirePeer("kube-apiserver", "KUBECONFIG")
@@ -40,25 +41,8 @@ describe.skipIf(kubePeer.skip || motoPeer.skip)("controller: AWS Secrets Manager
     "sops-secret-6jw",
   ]
 
-  const store = (ns: string, name: string) => ({
-    apiVersion: API,
-    kind: "SecretStore",
-    metadata: { name, namespace: ns },
-    spec: {
-      provider: {
-        aws: {
-          service: "SecretsManager",
-          region: "us-east-1",
-          auth: {
-            secretRef: {
-              accessKeyIDSecretRef: { name: "aws-creds", key: "id" },
-              secretAccessKeySecretRef: { name: "aws-creds", key: "secret" },
-            },
-          },
-        },
-      },
-    },
-  })
+  const store = awsStaticStore
+
   const es = (ns: string, name: string, spec: Record<string, unknown>) => ({
     apiVersion: API,
     kind: "ExternalSecret",
@@ -105,13 +89,7 @@ describe.skipIf(kubePeer.skip || motoPeer.skip)("controller: AWS Secrets Manager
         "--watch-timeout",
         "20s",
       ],
-      {
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: proxy.url,
-        AWS_ENDPOINT_URL_STS: proxy.url,
-        AWS_REGION: "us-east-1",
-        AWS_EC2_METADATA_DISABLED: "true",
-        SOPS_AGE_KEY: ageIdentity,
-      },
+      { ...awsControllerEnv(proxy.url), SOPS_AGE_KEY: ageIdentity },
     )
     await kube.apply(store(nsA, "aws"))
     await kube.waitReady("secretstores", nsA, "aws", "StoreValidated")
