@@ -3,6 +3,11 @@
 // it is slow). Reports land in reports/mutation/.
 // scripts/mutate.sh names the directory in MUTATE_SCOPE: each gets its own reports and sandbox.
 const scope = process.env["MUTATE_SCOPE"] ?? "all"
+// A run over part of a directory (`--mutate` globs, for a directory too slow for one session) names
+// its part in MUTATE_GROUP: reports and sandbox then go by `<dir>-<group>`, so parts can run side
+// by side without overwriting each other.
+const group = process.env["MUTATE_GROUP"] ?? ""
+const name = group === "" ? scope : `${scope}-${group}`
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -21,9 +26,9 @@ export default {
   timeoutMS: 30_000,
   timeoutFactor: 2,
   reporters: ["clear-text", "progress-append-only", "json", "html"],
-  jsonReporter: { fileName: `reports/mutation/${scope}.json` },
-  htmlReporter: { fileName: `reports/mutation/${scope}.html` },
-  tempDirName: `.stryker-tmp/${scope}`,
+  jsonReporter: { fileName: `reports/mutation/${name}.json` },
+  htmlReporter: { fileName: `reports/mutation/${name}.html` },
+  tempDirName: `.stryker-tmp/${name}`,
   cleanTempDir: "always",
   thresholds: { high: 90, low: 80, break: null },
 }

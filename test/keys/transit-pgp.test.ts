@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest"
+import { DEADLINE_TEST_MS } from "../helpers/deadline-test.js"
 import { KeyError, KeyFailure } from "../../src/errors.js"
 import type { WrappedKey } from "../../src/keys/backend.js"
 import { withDeadline } from "../../src/keys/call.js"
@@ -237,33 +238,45 @@ describe("withDeadline", () => {
     expect(got).toEqual([{}])
   })
 
-  it("should pass the signal and the timeout on, and stop a call that outlives it", async () => {
-    const got: { signal?: AbortSignal; timeoutMs?: number }[] = []
-    const r = await failureOf(withDeadline({ timeoutMs: 30 }, (o) => (got.push(o), hang(o))))
-    expect(r).toEqual({ failure: KeyFailure.Unreachable, message: "timed out after 0.03s" })
-    expect(got[0]?.timeoutMs).toBe(30)
-    expect(got[0]?.signal).toBeInstanceOf(AbortSignal)
-  })
+  it(
+    "should pass the signal and the timeout on, and stop a call that outlives it",
+    async () => {
+      const got: { signal?: AbortSignal; timeoutMs?: number }[] = []
+      const r = await failureOf(withDeadline({ timeoutMs: 30 }, (o) => (got.push(o), hang(o))))
+      expect(r).toEqual({ failure: KeyFailure.Unreachable, message: "timed out after 0.03s" })
+      expect(got[0]?.timeoutMs).toBe(30)
+      expect(got[0]?.signal).toBeInstanceOf(AbortSignal)
+    },
+    DEADLINE_TEST_MS,
+  )
 
-  it("should hold the bound even for a call that ignores the signal", async () => {
-    const r = await failureOf(withDeadline({ timeoutMs: 1250 }, () => new Promise(() => undefined)))
-    expect(r.message).toBe("timed out after 1.25s")
-  })
+  it(
+    "should hold the bound even for a call that ignores the signal",
+    async () => {
+      const r = await failureOf(withDeadline({ timeoutMs: 1250 }, () => new Promise(() => undefined)))
+      expect(r.message).toBe("timed out after 1.25s")
+    },
+    DEADLINE_TEST_MS,
+  )
 
-  it("should say interrupted when the caller's signal aborts, before or during the call", async () => {
-    const before = new AbortController()
-    before.abort()
-    let called = false
-    expect(
-      await failureOf(withDeadline({ signal: before.signal }, () => ((called = true), Promise.resolve(1)))),
-    ).toEqual({ failure: KeyFailure.Unreachable, message: "interrupted" })
-    expect(called).toBe(false)
-    const during = new AbortController()
-    setTimeout(() => during.abort(), 20)
-    expect((await failureOf(withDeadline({ signal: during.signal, timeoutMs: 60_000 }, hang))).message).toBe(
-      "interrupted",
-    )
-  })
+  it(
+    "should say interrupted when the caller's signal aborts, before or during the call",
+    async () => {
+      const before = new AbortController()
+      before.abort()
+      let called = false
+      expect(
+        await failureOf(withDeadline({ signal: before.signal }, () => ((called = true), Promise.resolve(1)))),
+      ).toEqual({ failure: KeyFailure.Unreachable, message: "interrupted" })
+      expect(called).toBe(false)
+      const during = new AbortController()
+      setTimeout(() => during.abort(), 20)
+      expect(
+        (await failureOf(withDeadline({ signal: during.signal, timeoutMs: 60_000 }, hang))).message,
+      ).toBe("interrupted")
+    },
+    DEADLINE_TEST_MS,
+  )
 
   it("should return the result of a call that finishes in time", async () => {
     expect(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest"
+import { DEADLINE_TEST_MS } from "../helpers/deadline-test.js"
 import { KeyError, KeyFailure, NoKeyError } from "../../src/errors.js"
 import type { KeyOpener, WrappedKey } from "../../src/keys/backend.js"
 import type { SealMetadata } from "../../src/seal/metadata-types.js"
@@ -99,12 +100,18 @@ describe("decryptDataKey", () => {
     expect(calls).toEqual(["age:a0", "age:a1"])
   })
 
-  it("should bound a hanging opener by the timeout", async () => {
-    const hang: KeyOpener = { kind: "kms", unwrap: () => new Promise(() => undefined) }
-    const err = await decryptDataKey(meta([[kms("k1")]]), [hang], { timeoutMs: 80 }).catch((e: unknown) => e)
-    expect((err as NoKeyError).attempts[0]).toMatchObject({
-      failure: "unreachable",
-      reason: "timed out after 0.08s",
-    })
-  })
+  it(
+    "should bound a hanging opener by the timeout",
+    async () => {
+      const hang: KeyOpener = { kind: "kms", unwrap: () => new Promise(() => undefined) }
+      const err = await decryptDataKey(meta([[kms("k1")]]), [hang], { timeoutMs: 80 }).catch(
+        (e: unknown) => e,
+      )
+      expect((err as NoKeyError).attempts[0]).toMatchObject({
+        failure: "unreachable",
+        reason: "timed out after 0.08s",
+      })
+    },
+    DEADLINE_TEST_MS,
+  )
 })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest"
+import { DEADLINE_TEST_MS } from "../helpers/deadline-test.js"
 import { KeyError, KeyFailure, KeyWrapError } from "../../src/errors.js"
 import type { KeyBackend, WrappedKey } from "../../src/keys/backend.js"
 import { wrapDataKey } from "../../src/seal/wrap.js"
@@ -52,24 +53,32 @@ describe("wrapDataKey", () => {
     expect((err as KeyWrapError).message).toContain("age down: service unreachable")
   })
 
-  it("should bound a key that never answers by the per-key timeout and pass the signal on", async () => {
-    const hang = fake("hang", () => new Promise<void>(() => undefined))
-    const start = performance.now()
-    const err = await wrapDataKey(rnd(32), [[hang]], 0, rnd, { timeoutMs: 100 }).catch((e: unknown) => e)
-    expect(performance.now() - start).toBeLessThan(1000)
-    expect(hang.seen).toEqual(["signal"])
-    const a = (err as KeyWrapError).attempts[0]
-    expect(a?.failure).toBe("unreachable")
-    expect(a?.reason).toBe("timed out after 0.1s")
-  })
+  it(
+    "should bound a key that never answers by the per-key timeout and pass the signal on",
+    async () => {
+      const hang = fake("hang", () => new Promise<void>(() => undefined))
+      const start = performance.now()
+      const err = await wrapDataKey(rnd(32), [[hang]], 0, rnd, { timeoutMs: 100 }).catch((e: unknown) => e)
+      expect(performance.now() - start).toBeLessThan(1000)
+      expect(hang.seen).toEqual(["signal"])
+      const a = (err as KeyWrapError).attempts[0]
+      expect(a?.failure).toBe("unreachable")
+      expect(a?.reason).toBe("timed out after 0.1s")
+    },
+    DEADLINE_TEST_MS,
+  )
 
-  it("should stop when the caller aborts", async () => {
-    const ac = new AbortController()
-    const slow = fake("slow", (signal) => sleep(5000, signal))
-    setTimeout(() => ac.abort(), 50)
-    const err = await wrapDataKey(rnd(32), [[slow]], 0, rnd, { signal: ac.signal }).catch((e: unknown) => e)
-    expect((err as KeyWrapError).attempts[0]?.reason).toBe("interrupted")
-  })
+  it(
+    "should stop when the caller aborts",
+    async () => {
+      const ac = new AbortController()
+      const slow = fake("slow", (signal) => sleep(5000, signal))
+      setTimeout(() => ac.abort(), 50)
+      const err = await wrapDataKey(rnd(32), [[slow]], 0, rnd, { signal: ac.signal }).catch((e: unknown) => e)
+      expect((err as KeyWrapError).attempts[0]?.reason).toBe("interrupted")
+    },
+    DEADLINE_TEST_MS,
+  )
 
   it("should refuse an empty key group among several with sops' message", async () => {
     const err = await wrapDataKey(rnd(32), [[fake("a", () => Promise.resolve())], []], 0, rnd).catch(
