@@ -14,6 +14,8 @@ export interface CliIO {
   readonly platform: NodeJS.Platform
   writeOut(data: Uint8Array | string): void
   writeErr(data: string): void
+  /** Resolves once stdout can take more (a large output copied out piece by piece); absent: at once. */
+  drainOut?(): Promise<void>
   readFile(path: string): Promise<Uint8Array>
   readStdin(): Promise<Uint8Array>
   exists(path: string): boolean
@@ -54,6 +56,7 @@ export function realIO(): CliIO {
     platform: process.platform,
     writeOut: (data) => void process.stdout.write(data),
     writeErr: (data) => void process.stderr.write(data),
+    drainOut: () => drain(process.stdout),
     // A plain Uint8Array view of the Buffer, not a copy: a 100 MB input must not cost 200 MB.
     readFile: async (path) => {
       const b = await readFile(path)
@@ -140,4 +143,20 @@ function readLineSync(): boolean {
     if (n === 0) return false
     if (buf[0] === 10) return true
   }
+}
+
+/** Waits for a stream that holds more than its high-water mark to drain (or to end). */
+function drain(stream: NodeJS.WritableStream & { writableNeedDrain?: boolean }): Promise<void> {
+  if (stream.writableNeedDrain !== true) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off("drain", done)
+      stream.off("close", done)
+      stream.off("error", done)
+      resolve()
+    }
+    stream.on("drain", done)
+    stream.on("close", done)
+    stream.on("error", done)
+  })
 }

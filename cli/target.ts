@@ -30,6 +30,27 @@ export async function loadTarget(
   io: CliIO,
   requireName: boolean,
 ): Promise<Target> {
+  const t = resolveTarget(file, flags, requireName)
+  if (!t.fromStdin && flags.inPlace === true) await assertInPlaceWritable(t.file, io)
+  // `/dev/stdin` keeps sops' naming rules above but is read from fd 0: opening the path fails
+  // (ENXIO) when stdin is a socket, as it is under many process runners.
+  const input = t.fromStdin || t.file === "/dev/stdin" ? await io.readStdin() : await readExisting(t.file, io)
+  return { path: t.path, name: t.name, input, inputFormat: t.inputFormat, outputFormat: t.outputFormat }
+}
+
+/** A target before it is read: its name, formats, and whether it is stdin. */
+export type ResolvedTarget = Omit<Target, "input"> &
+  (
+    | { readonly fromStdin: true; readonly file: undefined }
+    | { readonly fromStdin: false; readonly file: string }
+  )
+
+/** The checks and naming rules of loadTarget, without reading anything. */
+export function resolveTarget(
+  file: string | undefined,
+  flags: SealFlags,
+  requireName: boolean,
+): ResolvedTarget {
   const fromStdin = file === undefined || STDIN_NAMES.has(file)
   if (fromStdin && requireName && flags.filenameOverride === undefined) {
     throw new BridgeError(ErrorCode.Conflict, "must specify --filename-override when reading from stdin", {
@@ -46,11 +67,10 @@ export async function loadTarget(
   const byName = fromStdin && flags.filenameOverride === undefined ? "binary" : formatForPath(name)
   const inputFormat = flags.inputType !== undefined ? parseFormatName(flags.inputType) : byName
   const outputFormat = flags.outputType !== undefined ? parseFormatName(flags.outputType) : byName
-  if (!fromStdin && flags.inPlace === true) await assertInPlaceWritable(file, io)
-  // `/dev/stdin` keeps sops' naming rules above but is read from fd 0: opening the path fails
-  // (ENXIO) when stdin is a socket, as it is under many process runners.
-  const input = fromStdin || file === "/dev/stdin" ? await io.readStdin() : await readExisting(file, io)
-  return { path: fromStdin ? null : file, name, input, inputFormat, outputFormat }
+  const formats = { name, inputFormat, outputFormat }
+  return fromStdin
+    ? { ...formats, path: null, fromStdin: true, file: undefined }
+    : { ...formats, path: file, fromStdin: false, file }
 }
 
 /** sops refuses a file it may not write (exit 3); sealbridge says so before any key is used. */

@@ -172,4 +172,7 @@ export { decryptBinaryFast } from "./ops/decrypt-binary.js"
 // bounded memory (issue 13): large YAML and JSON files sealed and opened in one pass, no tree
 export { encryptStreamed } from "./ops/encrypt-stream.js"
 export { decryptStreamed } from "./ops/decrypt-stream.js"
+// bounded memory (issue 13): a large sealed YAML/JSON file opened in 64 KiB pieces, not whole
+export { openStreamed, type StreamOpening, type StreamOpenRequest } from "./ops/decrypt-stream.js"
+export type { ByteSource } from "./formats/byte-source.js"
 export type { PieceProducer } from "./formats/piece-sink.js"

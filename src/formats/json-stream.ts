@@ -1,6 +1,7 @@
-import { isUtf8 } from "node:buffer"
 import type { Scalar } from "../tree/node.js"
 import { checkOnly, type StreamWalker } from "../tree/stream-walk.js"
+import { BytesSource, type ByteSource } from "./byte-source.js"
+import { ByteWindow, textCheck, type WindowOptions } from "./byte-window.js"
 import { jsonScalar, jsonString } from "./json-emit.js"
 import { PieceSink } from "./piece-sink.js"
 
@@ -30,34 +31,38 @@ export function streamJson(
   walker: StreamWalker,
   sink: PieceSink,
 ): boolean {
-  return run(input, indent, walker, sink, false) !== null
+  return run(new BytesSource(input), indent, walker, sink, false, {}) !== null
 }
 
 /**
  * The opening side: a sealed file whose last top-level entry is `sops` (as sops and sealbridge
  * write it) is written without that entry, as json-emit.ts writes the opened document (no final
  * newline). Returns where the `sops` value lies in the input, or null when this path does not
- * apply (no `sops` entry, or not the last one, or anything streamJson refuses).
+ * apply (no `sops` entry, or not the last one, or anything streamJson refuses). The input is
+ * read in pieces (`piece` bytes at a time: tests cut every token somewhere).
  */
 export function streamOpenJson(
-  input: Uint8Array,
+  input: ByteSource,
   indent: string,
   walker: StreamWalker,
   sink: PieceSink,
+  piece?: number,
 ): { start: number; end: number } | null {
-  return run(input, indent, walker, sink, true)?.sops ?? null
+  return run(input, indent, walker, sink, true, piece === undefined ? {} : { piece })?.sops ?? null
 }
 
 function run(
-  input: Uint8Array,
+  input: ByteSource,
   indent: string,
   walker: StreamWalker,
   sink: PieceSink,
   open: boolean,
+  opts: WindowOptions,
 ): JsonStream | null {
-  const b = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength)
-  if (!isUtf8(b)) return null
   try {
+    // Invalid UTF-8 (the tree path's TextDecoder refuses it) can only be inside a string: any
+    // other byte above 0x7f is refused by the reader anyway.
+    const b = new ByteWindow(input, { ...opts, check: textCheck(bail, false) })
     const s = new JsonStream(b, indent, walker, sink, open)
     s.document()
     return s
@@ -72,14 +77,14 @@ class JsonStream {
   depth = 0
   /** Opening: where the top-level `sops` value lies. */
   sops: { start: number; end: number } | null = null
-  readonly #b: Buffer
+  readonly #b: ByteWindow
   #walker: StreamWalker
   #sink: PieceSink
   readonly #pads: string[] = []
   readonly #indent: string
   readonly #open: boolean
 
-  constructor(b: Buffer, indent: string, walker: StreamWalker, sink: PieceSink, open: boolean) {
+  constructor(b: ByteWindow, indent: string, walker: StreamWalker, sink: PieceSink, open: boolean) {
     this.#b = b
     this.#indent = indent
     this.#walker = walker
@@ -96,10 +101,21 @@ class JsonStream {
     return p
   }
 
+  /** The byte at the reading position (undefined at the end). */
+  #c(): number | undefined {
+    return this.#b.at(this.i, this.i)
+  }
+
+  #next(): number | undefined {
+    const c = this.#b.at(this.i, this.i)
+    this.i++
+    return c
+  }
+
   #ws(): void {
     const b = this.#b
-    while (this.i < b.length) {
-      const c = b[this.i]
+    for (;;) {
+      const c = b.at(this.i, this.i)
       if (c === 32 || c === 10 || c === 13 || c === 9) this.i++
       else break
     }
@@ -108,11 +124,11 @@ class JsonStream {
   /** The top-level object's entries, `{\n` and each entry written; the closing brace is not. */
   document(): void {
     this.#ws()
-    if (this.#b[this.i] !== 0x7b) bail()
+    if (this.#c() !== 0x7b) bail()
     if (this.#open) this.#openedRoot()
     else this.#object(0, true)
     this.#ws()
-    if (this.i < this.#b.length) bail()
+    if (this.#c() !== undefined) bail()
     if (this.#open && this.sops === null) bail()
   }
 
@@ -124,14 +140,14 @@ class JsonStream {
     let written = 0
     for (;;) {
       this.#ws()
-      if (this.#b[this.i] === 0x7d && written === 0 && this.sops === null) {
+      if (this.#c() === 0x7d && written === 0 && this.sops === null) {
         this.i++
         break
       }
-      if (this.#b[this.i] !== 0x22 || this.sops !== null) bail()
+      if (this.#c() !== 0x22 || this.sops !== null) bail()
       const key = this.#string()
       this.#ws()
-      if (this.#b[this.i] !== 0x3a) bail()
+      if (this.#c() !== 0x3a) bail()
       this.i++
       this.#ws()
       if (key === "sops") this.#skipSops()
@@ -142,7 +158,7 @@ class JsonStream {
         this.#walker.item(true)
       }
       this.#ws()
-      const c = this.#b[this.i++]
+      const c = this.#next()
       if (c === 0x7d) break
       if (c !== 0x2c) bail()
     }
@@ -164,7 +180,7 @@ class JsonStream {
   }
 
   #value(depth: number): void {
-    const c = this.#b[this.i]
+    const c = this.#c()
     if (c === 0x7b) return this.#object(depth, false)
     if (c === 0x5b) return this.#array(depth)
     let v: Scalar
@@ -178,7 +194,7 @@ class JsonStream {
   }
 
   #word(w: string): boolean {
-    if (this.#b.toString("latin1", this.i, this.i + w.length) !== w) return false
+    if (this.#b.text(this.i, this.i + w.length, "latin1") !== w) return false
     this.i += w.length
     return true
   }
@@ -192,17 +208,17 @@ class JsonStream {
     this.i++
     this.#walker.open()
     this.#ws()
-    const empty = this.#b[this.i] === 0x7d
+    const empty = this.#c() === 0x7d
     if (empty && !root) this.#sink.add("{}")
     else this.#sink.add("{\n")
     if (empty) this.i++
     for (let first = true; !empty; first = false) {
       this.#ws()
-      if (this.#b[this.i] !== 0x22) bail()
+      if (this.#c() !== 0x22) bail()
       const key = this.#string()
       if (root && key === "sops") bail() // already sealed: the tree path says so
       this.#ws()
-      if (this.#b[this.i] !== 0x3a) bail()
+      if (this.#c() !== 0x3a) bail()
       this.i++
       this.#ws()
       this.#sink.add(`${first ? "" : ",\n"}${this.#pad(depth + 1)}${jsonString(key)}: `)
@@ -210,7 +226,7 @@ class JsonStream {
       this.#value(depth + 1)
       this.#walker.item(true)
       this.#ws()
-      const c = this.#b[this.i++]
+      const c = this.#next()
       if (c === 0x7d) {
         if (root) this.#sink.add(",\n")
         else this.#sink.add(`\n${this.#pad(depth)}}`)
@@ -227,7 +243,7 @@ class JsonStream {
     this.i++
     this.#walker.open()
     this.#ws()
-    if (this.#b[this.i] === 0x5d) {
+    if (this.#c() === 0x5d) {
       this.i++
       this.#sink.add("[]")
     } else {
@@ -238,7 +254,7 @@ class JsonStream {
         this.#value(depth + 1)
         this.#walker.item(false)
         this.#ws()
-        const c = this.#b[this.i++]
+        const c = this.#next()
         if (c === 0x5d) break
         if (c !== 0x2c) bail()
       }
@@ -255,7 +271,7 @@ class JsonStream {
     let escaped = false
     let j = start
     for (;;) {
-      const c = b[j]
+      const c = b.at(j, this.i)
       if (c === undefined || c < 0x20) return bail()
       if (c === 0x22) break
       if (c === 0x5c) {
@@ -265,9 +281,9 @@ class JsonStream {
       j++
     }
     this.i = j + 1
-    if (!escaped) return b.toString("utf8", start, j)
+    if (!escaped) return b.text(start, j, "utf8")
     try {
-      return JSON.parse(b.toString("utf8", start - 1, j + 1)) as string
+      return JSON.parse(b.text(start - 1, j + 1, "utf8")) as string
     } catch {
       return bail()
     }
@@ -277,7 +293,7 @@ class JsonStream {
     const b = this.#b
     let j = this.i
     for (;;) {
-      const c = b[j]
+      const c = b.at(j, this.i)
       // digits, - + . e E: the longest run a number could be; all of it must be the number
       if (
         c !== undefined &&
@@ -286,7 +302,7 @@ class JsonStream {
         j++
       else break
     }
-    const text = b.toString("latin1", this.i, j)
+    const text = b.text(this.i, j, "latin1")
     const m = NUMBER.exec(text)
     if (m === null) return bail()
     this.i = j

@@ -1,7 +1,9 @@
+import type { ByteWindow } from "./byte-window.js"
+
 /**
  * The lines of a text one at a time, as `text.split("\n")` would give them, without the array of
  * them all: a large file's lines are made one by one and can die young. Over a string (the tree
- * readers) or over UTF-8 bytes (the one-pass sealer, which never decodes the whole file).
+ * readers) or over a window on UTF-8 bytes (the one-pass readers, which never decode the whole file).
  */
 export class LineCursor {
   readonly #length: number
@@ -32,13 +34,16 @@ export class LineCursor {
     )
   }
 
-  /** `bytes` must be valid UTF-8; lines start at `start` (past a byte-order mark). */
-  static ofBytes(bytes: Buffer, start = 0): LineCursor {
+  /** Over a window on a file read in pieces: the lines of bytes `start`..`end`, valid UTF-8. */
+  static ofWindow(window: ByteWindow, start: number, end: number): LineCursor {
     return new LineCursor(
-      bytes.length,
+      end,
       start,
-      (from) => bytes.indexOf(10, from),
-      (s, e) => bytes.toString("utf8", s, e),
+      (from) => {
+        const nl = window.indexOf(10, from)
+        return nl >= end ? -1 : nl
+      },
+      (s, e) => window.text(s, e, "utf8"),
     )
   }
 

@@ -1,6 +1,7 @@
-import { isUtf8 } from "node:buffer"
 import type { Scalar } from "../tree/node.js"
 import type { StreamWalker } from "../tree/stream-walk.js"
+import { BytesSource, readRange, type ByteSource } from "./byte-source.js"
+import { ByteWindow, textCheck, type WindowOptions } from "./byte-window.js"
 import { LineCursor } from "./line-cursor.js"
 import type { PieceSink } from "./piece-sink.js"
 import { readLineEvents, Unsupported, type YamlEvents } from "./yaml-line-read.js"
@@ -22,20 +23,42 @@ export function streamYaml(
   sink: PieceSink,
   checking: boolean,
 ): boolean {
-  const b = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength)
-  if (!isUtf8(b)) return false
+  return streamYamlFrom(new BytesSource(input), {}, best, walker, sink, checking)
+}
+
+/**
+ * streamYaml over a source read in pieces: bytes `start`..`end` of it (a sealed file's data part,
+ * before its `sops:` block), `piece` bytes at a time.
+ */
+export function streamYamlFrom(
+  source: ByteSource,
+  range: Pick<WindowOptions, "start" | "end" | "piece">,
+  best: number,
+  walker: StreamWalker,
+  sink: PieceSink,
+  checking: boolean,
+): boolean {
   // TextDecoder (the tree path) drops one leading byte-order mark; the line reader refuses any other.
-  const start = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0
-  if (b.indexOf(9, start) !== -1 || b.indexOf(13, start) !== -1 || b.indexOf("\ufeff", start) !== -1)
-    return false
+  const from = range.start ?? 0
+  const start = readRange(source, from, from + 3).equals(BOM) ? from + 3 : from
   const events = checking ? new CheckEvents() : new WriteEvents(best, walker, sink)
   try {
-    readLineEvents(LineCursor.ofBytes(b, start), events, checking)
+    const window = new ByteWindow(source, { ...range, start, check: textCheck(refuse, true) })
+    readLineEvents(
+      LineCursor.ofWindow(window, start, Math.min(range.end ?? source.size, source.size)),
+      events,
+      checking,
+    )
     return true
   } catch (err) {
     if (err instanceof Unsupported) return false
     throw err
   }
+}
+
+const BOM = Buffer.from("\ufeff")
+const refuse = (): never => {
+  throw new Unsupported()
 }
 
 /** The first pass: refuses a top-level `sops` key (already sealed: the tree path says so). */

@@ -2,7 +2,8 @@ import { BridgeError, ErrorCode } from "../errors.js"
 import { streamOpenJson } from "../formats/json-stream.js"
 import { PieceSink } from "../formats/piece-sink.js"
 import { formats } from "../formats/registry.js"
-import { streamYaml } from "../formats/yaml-stream.js"
+import { streamYamlFrom } from "../formats/yaml-stream.js"
+import { BytesSource, lastIndexIn, readRange, type ByteSource } from "../formats/byte-source.js"
 import { metadataFromTree } from "../seal/metadata.js"
 import type { SealMetadata } from "../seal/metadata-types.js"
 import { StreamOpener } from "../seal/stream-opener.js"
@@ -24,28 +25,54 @@ interface Layout {
   readonly tail: string
 }
 
+/** A large sealed file's request, without the bytes: they come from a {@link ByteSource}. */
+export type StreamOpenRequest = Omit<DecryptRequest, "input" | "consumeInput">
+
+/** A file whose data key is open, ready for the pass that opens its values. */
+export interface StreamOpening {
+  /**
+   * Opens every value as it is read and hands the plaintext to `write` in pieces of about
+   * 64 KiB, then checks the MAC: what was written is only good once this returns true (the
+   * caller stages it and drops it on an error). false: the file is not for this path after all
+   * (a value the output format cannot write): drop what was written and use the tree path.
+   * Wipes the data key either way.
+   * @throws BridgeError DECRYPT | MAC_MISMATCH (as decryptDocument)
+   */
+  run(write: (piece: Uint8Array) => void): boolean
+  /** Wipes the data key when run() will not be called. */
+  dispose(): void
+}
+
+export interface StreamOpenOptions {
+  /** Smaller files take the tree path. */
+  readonly minBytes?: number
+  /** Bytes read at a time (tests use a few, to cut every token somewhere). */
+  readonly piece?: number
+}
+
 /**
  * `decrypt` of a large sealed JSON or block YAML file (the same format in and out, no
- * --extract) without the document tree: the metadata is read from the end of the file, the data
- * key opened, then every value is opened as it is read and the plaintext gathered in pieces;
- * the MAC is checked before anything is returned, as on the tree path, so nothing is written
- * for a file that fails it. The plaintext is a fraction of the sealed text, which is never
- * copied or held as a tree. null when this path does not apply: the caller uses decryptDocument,
- * which also reports every malformed file in its words.
- * @throws NoKeyError, BridgeError DECRYPT | MAC_MISMATCH (as decryptDocument)
+ * --extract) in pieces, without the document tree or the whole file in memory: the metadata is
+ * found (JSON: by a first pass that also checks the file; YAML: in the file's tail, then a first
+ * pass over the data part) and the data key opened; run() then reads the file again in pieces of
+ * 64 KiB, opens every value as it is met, accumulates the MAC and hands on the plaintext in
+ * pieces. null when this path does not apply: the caller uses decryptDocument, which also
+ * reports every malformed file in its words.
+ * @throws NoKeyError, BridgeError DECRYPT (as decryptDocument)
  */
-export async function decryptStreamed(
-  req: DecryptRequest,
-  minBytes = STREAM_MIN_BYTES,
-): Promise<Uint8Array[] | null> {
-  if (req.input.length < minBytes || req.inputFormat !== req.outputFormat) return null
+export async function openStreamed(
+  req: StreamOpenRequest,
+  source: ByteSource,
+  opts: StreamOpenOptions = {},
+): Promise<StreamOpening | null> {
+  if (source.size < (opts.minBytes ?? STREAM_MIN_BYTES) || req.inputFormat !== req.outputFormat) return null
   if (req.extract !== undefined && req.extract.length > 0) return null
-  const input = Buffer.from(req.input.buffer, req.input.byteOffset, req.input.byteLength)
+  const piece = opts.piece
   const layout =
     req.inputFormat === "json"
-      ? jsonLayout(input, req)
+      ? jsonLayout(source, req, piece)
       : req.inputFormat === "yaml"
-        ? yamlLayout(input, req)
+        ? yamlLayout(source, req, piece)
         : null
   if (layout === null || !layout.check()) return null
   const dataKey = await decryptDataKey(layout.metadata, req.openers, {
@@ -53,24 +80,47 @@ export async function decryptStreamed(
     ...req.call,
     ...(req.decryptionOrder === undefined ? {} : { decryptionOrder: req.decryptionOrder }),
   })
-  try {
-    const pieces: Uint8Array[] = []
-    const sink = new PieceSink((p) => pieces.push(p))
-    const opener = new StreamOpener(dataKey, layout.metadata, req.source)
-    try {
-      if (!layout.body(opener, sink)) return null
-    } catch (err) {
-      // A value the output format cannot write: the tree path reports it after every other check.
-      if (err instanceof BridgeError && err.code === ErrorCode.Format) return null
-      throw err
-    }
-    sink.add(layout.tail)
-    sink.flush()
-    if (!req.ignoreMac) verifyMac(layout.metadata, dataKey, opener.digestHex(), req.source)
-    return pieces
-  } finally {
-    dataKey.fill(0)
+  return {
+    run: (write) => {
+      try {
+        const sink = new PieceSink(write)
+        const opener = new StreamOpener(dataKey, layout.metadata, req.source)
+        try {
+          if (!layout.body(opener, sink)) return false
+        } catch (err) {
+          // A value the output format cannot write: the tree path reports it after every other check.
+          if (err instanceof BridgeError && err.code === ErrorCode.Format) return false
+          throw err
+        }
+        sink.add(layout.tail)
+        sink.flush()
+        if (!req.ignoreMac) verifyMac(layout.metadata, dataKey, opener.digestHex(), req.source)
+        return true
+      } finally {
+        dataKey.fill(0)
+      }
+    },
+    dispose: () => void dataKey.fill(0),
   }
+}
+
+/**
+ * openStreamed over bytes in memory, the plaintext gathered in pieces (returned only after the
+ * MAC check). null when the one-pass path does not apply.
+ * @throws NoKeyError, BridgeError DECRYPT | MAC_MISMATCH (as decryptDocument)
+ */
+export async function decryptStreamed(
+  req: DecryptRequest,
+  minBytes = STREAM_MIN_BYTES,
+  piece?: number,
+): Promise<Uint8Array[] | null> {
+  const opening = await openStreamed(req, new BytesSource(req.input), {
+    minBytes,
+    ...(piece === undefined ? {} : { piece }),
+  })
+  if (opening === null) return null
+  const pieces: Uint8Array[] = []
+  return opening.run((p) => pieces.push(p)) ? pieces : null
 }
 
 function metadataOf(tree: MapNode | null, source: string): SealMetadata | null {
@@ -83,13 +133,13 @@ function metadataOf(tree: MapNode | null, source: string): SealMetadata | null {
 }
 
 /** JSON: the data part is checked and the `sops` value found in one first pass. */
-function jsonLayout(input: Buffer, req: DecryptRequest): Layout | null {
+function jsonLayout(source: ByteSource, req: StreamOpenRequest, piece: number | undefined): Layout | null {
   const indent = req.emit?.indent === undefined ? "\t" : " ".repeat(req.emit.indent)
-  const at = streamOpenJson(input, indent, checkOnly, new PieceSink(null))
+  const at = streamOpenJson(source, indent, checkOnly, new PieceSink(null), piece)
   if (at === null) return null
   let tree
   try {
-    tree = parseJson(input.toString("utf8", at.start, at.end), req.source)
+    tree = parseJson(readRange(source, at.start, at.end).toString("utf8"), req.source)
   } catch {
     return null
   }
@@ -98,7 +148,7 @@ function jsonLayout(input: Buffer, req: DecryptRequest): Layout | null {
   return {
     metadata,
     check: () => true, // the pass that found the metadata checked the rest
-    body: (walker, sink) => streamOpenJson(input, indent, walker, sink) !== null,
+    body: (walker, sink) => streamOpenJson(source, indent, walker, sink, piece) !== null,
     tail: "\n",
   }
 }
@@ -106,14 +156,13 @@ function jsonLayout(input: Buffer, req: DecryptRequest): Layout | null {
 // The `sops` entry sops and sealbridge write last, at column 0.
 const YAML_SOPS = Buffer.from("\nsops:\n")
 
-/** YAML: the file is cut before its last top-level `sops:`; each part is read on its own. */
-function yamlLayout(input: Buffer, req: DecryptRequest): Layout | null {
-  const cut = input.lastIndexOf(YAML_SOPS)
+/** YAML: the file is cut before its last top-level `sops:` (read from the tail); each part is read on its own. */
+function yamlLayout(source: ByteSource, req: StreamOpenRequest, piece: number | undefined): Layout | null {
+  const cut = lastIndexIn(source, YAML_SOPS)
   if (cut === -1) return null
-  const data = input.subarray(0, cut + 1)
   let sealed
   try {
-    sealed = formats.yaml.parseSealed(input.subarray(cut + 1), req.source)
+    sealed = formats.yaml.parseSealed(readRange(source, cut + 1, source.size), req.source)
   } catch {
     return null
   }
@@ -121,11 +170,12 @@ function yamlLayout(input: Buffer, req: DecryptRequest): Layout | null {
   const metadata = metadataOf(sealed.metadata, req.source)
   if (metadata === null) return null
   const best = req.emit?.indent ?? 4
+  const range = { end: cut + 1, ...(piece === undefined ? {} : { piece }) }
   return {
     metadata,
     // Duplicate keys and a second top-level `sops` entry hand the file to the tree path.
-    check: () => streamYaml(data, best, checkOnly, new PieceSink(null), true),
-    body: (walker, sink) => streamYaml(data, best, walker, sink, false),
+    check: () => streamYamlFrom(source, range, best, checkOnly, new PieceSink(null), true),
+    body: (walker, sink) => streamYamlFrom(source, range, best, walker, sink, false),
     tail: "",
   }
 }
