@@ -30,4 +30,7 @@ process.on("uncaughtException", (err) => {
   process.exit(1)
 })
 
-process.exitCode = await run(process.argv.slice(2), realIO())
+// No top-level await: the bundle is a CommonJS file (scripts/bundle.mjs).
+void run(process.argv.slice(2), realIO()).then((code) => {
+  process.exitCode = code
+})

@@ -1,8 +1,8 @@
-// What a cold start of the CLI compiles: the bytes of dist/cli/main.js and of every chunk it
-// imports statically (loaded before the first line runs), by package or source directory, and
-// the lazily imported chunks with their size. Usage:
+// What a cold start of the CLI compiles: the bytes of dist/cli/main.js (one CommonJS file; modules
+// reached only through import() are in it too, wrapped so their top level runs on first use) by
+// package or source directory. Packages read from dist/cli/vendor/ on first use are not in it.
+// Usage:
 //   BUNDLE_META=/tmp/meta.json node scripts/bundle.mjs && node scripts/bundle-report.mjs /tmp/meta.json [entry]
-// where entry is a chunk-name fragment (default main.js) — e.g. "decrypt" for what `decrypt` adds.
 import { readFileSync } from "node:fs"
 
 const [metaFile, entry = "main.js"] = process.argv.slice(2)

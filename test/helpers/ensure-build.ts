@@ -12,6 +12,8 @@ export const BUILD_INPUTS = [
   "controller",
   "scripts/bundle.mjs",
   "scripts/banner.mjs",
+  "scripts/lazy-vendor.mjs",
+  "scripts/debarrel.mjs",
   "tsconfig.build.json",
   "package-lock.json",
 ] as const
