@@ -19,4 +19,5 @@ runWithCodeCache({
   dir: codeCacheDir(process.env, homedir, tmpdir, process.getuid?.()),
   name: codeCacheName(args),
   require,
+  importModule: (specifier) => import(specifier),
 })

@@ -130,6 +130,8 @@ export interface CodeCacheRun {
   readonly name: string
   /** The bundle's require: bin.js's own, which resolves from the same directory (node:module costs ~4 ms to load on Node 20). */
   readonly require: NodeJS.Require
+  /** import() of a module outside the bundle, done by a module Node itself loaded. */
+  readonly importModule: (specifier: string) => Promise<unknown>
 }
 
 /** Runs the bundle as a CommonJS module, compiled with (and, when needed, into) the code cache. */
@@ -140,11 +142,11 @@ export function runWithCodeCache(run: CodeCacheRun): void {
   const cachedData = file === undefined ? undefined : readCache(file, header, uid)
   let source = readFileSync(run.entry, "utf8")
   if (source.startsWith("#!")) source = `//${source.slice(2)}`
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  // __sbImport: import() for the bundle (the controller's entry), see cli/controller-command.ts.
+  const wrapper = `(function (exports, require, module, __filename, __dirname, __sbImport) {${source}\n})`
+  const script = new vm.Script(wrapper, {
     filename: run.entry,
     ...(cachedData === undefined ? {} : { cachedData }),
-    // import() inside the bundle (the controller's entry) goes to Node's own loader.
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   })
   if (file !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     // Taken at exit, so the functions this run compiled lazily are in it too.
@@ -152,5 +154,5 @@ export function runWithCodeCache(run: CodeCacheRun): void {
   }
   const main = script.runInThisContext() as (...args: unknown[]) => void
   const mod = { exports: {} }
-  main.call(mod.exports, mod.exports, run.require, mod, run.entry, dirname(run.entry))
+  main.call(mod.exports, mod.exports, run.require, mod, run.entry, dirname(run.entry), run.importModule)
 }

@@ -2,6 +2,12 @@ import { Command } from "commander"
 import type { ControllerFlags, startFromCli } from "../controller/flags.js"
 import type { CliIO } from "./io.js"
 
+// The shipped bundle runs inside a vm.Script (cli/code-cache.ts), where import() would need an
+// experimental vm option (and print a warning): there it goes through bin.js's own import().
+declare const __sbImport: ((specifier: string) => Promise<unknown>) | undefined
+const importModule = (specifier: string): Promise<unknown> =>
+  typeof __sbImport === "function" ? __sbImport(specifier) : import(specifier)
+
 /**
  * `sealbridge controller`: the in-cluster half. The controller code (and @kubernetes/client-node)
  * is imported only when this command runs, from the built controller/ next to cli/.
@@ -72,7 +78,7 @@ export function controllerCommand(io: CliIO): Command {
     .action(async (flags: ControllerFlags) => {
       // Resolved at run time against this file's location: dist/cli/ → dist/controller/.
       const url = new URL("../controller/flags.js", import.meta.url).href
-      const mod = (await import(url)) as { startFromCli: typeof startFromCli }
+      const mod = (await importModule(url)) as { startFromCli: typeof startFromCli }
       await mod.startFromCli(flags, io.env, (line) => io.writeOut(line))
     })
 }

@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from "node:child_process"
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { pathToFileURL } from "node:url"
+import { fileURLToPath, pathToFileURL } from "node:url"
+import { build } from "esbuild"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { isSealbridgeTempName, tempFileName } from "../../../src/index.js"
 import { CLI, runBuilt } from "../../helpers/built-cli.js"
@@ -14,9 +15,19 @@ import { tempDir } from "../../helpers/cli-io.js"
 const tmp = tempDir()
 afterAll(tmp.cleanup)
 let key: Awaited<ReturnType<typeof newAgeKey>>
-const cleanupModule = pathToFileURL(join(CLI, "..", "cleanup.js")).href
+// cli/cleanup.ts as an ES module of its own (dist/cli holds only the CommonJS bundle).
+const cleanupFile = join(tmp.path, "cleanup.mjs")
+const cleanupModule = pathToFileURL(cleanupFile).href
 
 beforeAll(async () => {
+  await build({
+    entryPoints: [fileURLToPath(new URL("../../../cli/cleanup.ts", import.meta.url))],
+    outfile: cleanupFile,
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    logLevel: "warning",
+  })
   key = await newAgeKey(tmp.path)
 })
 
