@@ -68,6 +68,20 @@ describe("kms entries", () => {
     ])
   })
 
+  it("should write a large kms context in byte order, whatever order it came in", () => {
+    // 100 keys in a fixed scrambled order (i * 37 mod 100): long enough for merges of sorted runs,
+    // which is where a comparator that is wrong only for "greater" shows.
+    const keys = Array.from({ length: 100 }, (_, i) => `k${String(i).padStart(3, "0")}`)
+    const scrambled = keys.map((_, i) => keys[(i * 37) % 100] ?? "")
+    for (const order of [scrambled, [...keys].reverse()]) {
+      const context = Object.fromEntries(order.map((k) => [k, "v"]))
+      const t = plain(metadataToTree(meta([{ ...kms, context }])))
+      const entryOf = (t[0] as [string, Plain])[1] as Plain[]
+      const ctx = (entryOf[0] as [string, Plain][]).find(([k]) => k === "context")?.[1] as [string, Plain][]
+      expect(ctx.map(([k]) => k)).toEqual(keys)
+    }
+  })
+
   it("should read a kms entry without role or context into an object without those fields", () => {
     const k = firstKey(read(["kms", list([block(["arn", str("arn:k")], ["enc", str("K")])])]))
     // toStrictEqual: a field present with the value undefined would differ.
