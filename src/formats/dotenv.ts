@@ -1,15 +1,26 @@
 import { FormatError } from "../errors.js"
-import { comment, entry, map, str, type Branch, type MapItem, type MapNode } from "../tree/node.js"
+import {
+  comment,
+  entry,
+  map,
+  str,
+  type Branch,
+  type MapItem,
+  type MapNode,
+  type Scalar,
+} from "../tree/node.js"
 import { flattenMetadata, unflattenMetadata } from "./flatten.js"
 import type { Format, SealedFile } from "./format.js"
 import { scalarText } from "../tree/scalar-text.js"
 
 const utf8 = new TextEncoder()
 const decoder = new TextDecoder()
-const PREFIX = "sops_"
+/** The key prefix of the flattened metadata entries. */
+export const DOTENV_PREFIX = "sops_"
+const PREFIX = DOTENV_PREFIX
 
 /** dotenv as sops reads it (spec §6.5): no quoting, `\n` escapes, `#` comment lines. */
-function parse(input: Uint8Array, source: string): Branch {
+export function parseDotenv(input: Uint8Array, source: string): Branch {
   const items: MapItem[] = []
   const lines = decoder.decode(input).split("\n")
   for (const [i, line] of lines.entries()) {
@@ -25,17 +36,24 @@ function parse(input: Uint8Array, source: string): Branch {
   return map(items)
 }
 
+/** A comment line as the dotenv writer writes it. */
+export const dotenvComment = (text: string): string => `#${text}\n`
+
+/** An entry line as the dotenv writer writes it (a newline in the value as `\n`). */
+export const dotenvEntry = (key: string, value: Scalar): string =>
+  `${key}=${scalarText(value).replaceAll("\n", "\\n")}\n`
+
 function emit(branch: Branch | undefined): string {
   let out = ""
   for (const it of branch?.items ?? []) {
     if (it.kind === "comment") {
-      out += `#${it.text}\n`
+      out += dotenvComment(it.text)
       continue
     }
     if (it.value.kind !== "scalar") {
       throw new FormatError("dotenv", undefined, `cannot write nested value ${it.key} in dotenv format`)
     }
-    out += `${it.key}=${scalarText(it.value.value).replaceAll("\n", "\\n")}\n`
+    out += dotenvEntry(it.key, it.value.value)
   }
   return out
 }
@@ -43,7 +61,7 @@ function emit(branch: Branch | undefined): string {
 export const dotenvFormat: Format = {
   name: "dotenv",
   flat: true,
-  parse: (input, source) => [parse(input, source)],
+  parse: (input, source) => [parseDotenv(input, source)],
   emit: (branches) => utf8.encode(emit(branches[0])),
   emitValue: (node) => {
     // sops' dotenv store emits strings only (an --extract of a number fails, exit 4).
@@ -52,7 +70,7 @@ export const dotenvFormat: Format = {
     return utf8.encode(scalarText(node.value))
   },
   parseSealed: (input, source): SealedFile => {
-    const branch = parse(input, source)
+    const branch = parseDotenv(input, source)
     const pairs: [string, string][] = []
     const data: MapItem[] = []
     for (const it of branch.items) {

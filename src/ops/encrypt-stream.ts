@@ -1,10 +1,13 @@
 import { BridgeError, ErrorCode } from "../errors.js"
+import { DOTENV_PREFIX, dotenvEntry } from "../formats/dotenv.js"
+import { plainDotenvItems, streamDotenv } from "../formats/dotenv-stream.js"
+import { flattenMetadata } from "../formats/flatten.js"
 import { emitJson } from "../formats/json-emit.js"
 import { streamJson } from "../formats/json-stream.js"
 import { PieceSink, type PieceProducer } from "../formats/piece-sink.js"
 import { streamYaml } from "../formats/yaml-stream.js"
 import { writeYaml } from "../formats/yaml-write.js"
-import { entry, map } from "../tree/node.js"
+import { entry, map, type MapItem } from "../tree/node.js"
 import { metadataToTree } from "../seal/metadata.js"
 import {
   DEFAULT_UNENCRYPTED_SUFFIX,
@@ -19,6 +22,7 @@ import type { WrappedKey } from "../keys/backend.js"
 import { checkOnly, type StreamWalker } from "../tree/stream-walk.js"
 import { STREAM_MIN_BYTES } from "./encrypt-binary.js"
 import type { EncryptRequest } from "./encrypt-document.js"
+import { isBlank } from "./blank.js"
 
 /** How a format is read and written in one pass: the document into the sink, then the metadata. */
 interface StreamFormat {
@@ -44,6 +48,33 @@ function yamlStream(req: EncryptRequest): StreamFormat {
   }
 }
 
+// dotenv at any size: its reader gives the items the tree path seals, and writing them as they
+// are sealed saves the sealed tree and the whole-file string (10,000 lines: ~40 ms CPU of ~320).
+function dotenvStream(): StreamFormat {
+  let items: readonly MapItem[] | null = null
+  return {
+    body: (input, walker, sink, checking) => {
+      if (checking) items = plainDotenvItems(input)
+      if (items === null) return false
+      if (!checking) streamDotenv(items, walker, sink)
+      return true
+    },
+    tail: (m) =>
+      flattenMetadata(metadataToTree(m), DOTENV_PREFIX)
+        .map(([k, v]) => dotenvEntry(k, { kind: "string", value: v }))
+        .join(""),
+  }
+}
+
+const formatFor = (req: EncryptRequest): StreamFormat | null =>
+  req.inputFormat === "json"
+    ? jsonStream(req)
+    : req.inputFormat === "yaml"
+      ? yamlStream(req)
+      : req.inputFormat === "dotenv"
+        ? dotenvStream()
+        : null
+
 /**
  * `encrypt` of a large JSON or block YAML file (the same format in and out) in one pass, without the document tree: the
  * same bytes encryptDocument writes, with the same randomness in the same order, but each value
@@ -51,6 +82,7 @@ function yamlStream(req: EncryptRequest): StreamFormat {
  * near the input's size while the sealed text is several times larger. A first pass checks the
  * whole input, and the data key is wrapped, before the first piece: nothing is written for input
  * this path does not take, and a key that cannot wrap fails before any output.
+ * dotenv takes this path at any size.
  * null when this path does not apply (smaller files, other formats, several key groups, whose
  * Shamir split draws randomness after the values); the caller then uses encryptDocument.
  * @throws BridgeError KEY_WRAP, before any piece is produced
@@ -60,10 +92,10 @@ export async function encryptStreamed(
   deps: SealDeps,
   minBytes = STREAM_MIN_BYTES,
 ): Promise<PieceProducer | null> {
-  if (req.input.length < minBytes || req.inputFormat !== req.outputFormat) return null
+  if (req.input.length < (req.inputFormat === "dotenv" ? 0 : minBytes)) return null
+  if (req.inputFormat !== req.outputFormat || isBlank(req.input)) return null
   if (req.keyGroups.length !== 1 || req.keyGroups[0]?.length === 0) return null
-  const format =
-    req.inputFormat === "json" ? jsonStream(req) : req.inputFormat === "yaml" ? yamlStream(req) : null
+  const format = formatFor(req)
   if (format === null || !format.body(req.input, checkOnly, new PieceSink(null), true)) return null
   const dataKey = deps.randomBytes(32)
   let keyGroups: WrappedKey[][]

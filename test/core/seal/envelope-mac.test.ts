@@ -1,3 +1,4 @@
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { formatEnvelope, isEnvelope, parseEnvelope } from "../../../src/seal/envelope.js"
 import { MacBuilder } from "../../../src/seal/mac.js"
@@ -71,5 +72,70 @@ describe("MAC (spec §5 and the worked example §10.1)", () => {
     expect(d.startsWith("4720DE3A600B0E82")).toBe(true)
     expect(d.endsWith("6369848")).toBe(true)
     expect(d).not.toBe(feed(false, ["admin", "5432", "True", "a", "b"]))
+  })
+})
+
+// sops' own rule, kept here as the reference: parseEnvelope reads well-formed envelopes with one
+// stricter regex first and must agree with this on every string.
+const SOPS_ENVELOPE = /^ENC\[AES256_GCM,data:(.+),iv:(.+),tag:(.+),type:(.+)\]/
+function referenceParse(s: string): { data: string; iv: string; tag: string; type: string } | null {
+  const m = SOPS_ENVELOPE.exec(s)
+  if (m === null) return null
+  const [, data = "", iv = "", tag = "", type = ""] = m
+  const ok = (p: string): boolean => /^[A-Za-z0-9+/]*={0,2}$/.test(p) && p.length % 4 === 0
+  if (!ok(data) || !ok(iv) || !ok(tag)) return null
+  const b64 = (p: string): string => Buffer.from(p, "base64").toString("base64")
+  return { data: b64(data), iv: b64(iv), tag: b64(tag), type }
+}
+
+describe("envelope parsing agrees with sops' regex", () => {
+  const b64 = fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b).toString("base64"))
+  const piece = fc.oneof(
+    b64,
+    fc.constantFrom("", "=", "A", "AB=", "A=BC", ",", "]", ",iv:", ",tag:A,", "\n", "\u2028", "x]y"),
+    fc.string({ maxLength: 6 }),
+  )
+  // A type holding another envelope's tail: sops' greedy groups then split at its commas.
+  const nested = fc.tuple(b64, b64, piece).map(([i, t, ty]) => `x,iv:${i},tag:${t},type:${ty}`)
+  const type = fc.oneof(
+    fc.constantFrom("str", "int", "comment", "a,b", "s]t", "", "x\ny", "s]"),
+    piece,
+    nested,
+  )
+  const envelopeLike = fc
+    .tuple(
+      piece,
+      piece,
+      piece,
+      type,
+      fc.constantFrom("]", "]]", "] tail", "", "]\n"),
+      fc.constantFrom("", "x"),
+    )
+    .map(([d, i, t, ty, end, pre]) => `${pre}ENC[AES256_GCM,data:${d},iv:${i},tag:${t},type:${ty}${end}`)
+
+  it("should give the regex path's parts for every string, well-formed or not", () => {
+    fc.assert(
+      fc.property(envelopeLike, (s) => {
+        const got = parseEnvelope(s)
+        const want = referenceParse(s)
+        const parts =
+          got === null
+            ? null
+            : {
+                data: Buffer.from(got.data).toString("base64"),
+                iv: Buffer.from(got.iv).toString("base64"),
+                tag: Buffer.from(got.tag).toString("base64"),
+                type: got.type,
+              }
+        expect(parts).toEqual(want)
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
+  it("should read what formatEnvelope writes", () => {
+    expect(parseEnvelope(good)?.type).toBe("str")
+    expect(parseEnvelope(good.replace("type:str]", "type:a,b]"))?.type).toBe("a,b")
+    expect(parseEnvelope(good + "]")?.type).toBe("str]")
   })
 })
