@@ -18,4 +18,15 @@ describe("parseVaultUri", () => {
     expect(() => parseVaultUri("https://h/prefix/v1/transit/keys/a")).toThrow(/prefixed url/)
     expect(() => parseVaultUri("https://h/v1/transit/a")).toThrow(/formatted correctly/)
   })
+
+  it("should take a multi-digit API version on either side of the prefix check", () => {
+    expect(parseVaultUri("http://h/v10/transit/keys/app")).toEqual({
+      vaultAddress: "http://h",
+      enginePath: "transit",
+      keyName: "app",
+    })
+    expect(() => parseVaultUri("https://h/prefix/v10/transit/keys/a")).toThrow(
+      "https://h/prefix/v10/transit/keys/a: running Vault with a prefixed url is not supported",
+    )
+  })
 })
