@@ -89,6 +89,24 @@ describe("classifyKeyError corners", () => {
     expect(classifyKeyError("text thrown")).toEqual({ failure: "other", reason: "text thrown" })
   })
 
+  it.each([
+    "ECONNREFUSED",
+    "ECONNRESET",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "ETIMEDOUT",
+    "EPIPE",
+    "UND_ERR_CONNECT_TIMEOUT",
+    "UND_ERR_SOCKET",
+  ])("should class the network code %s as unreachable", (code) => {
+    expect(classifyKeyError(Object.assign(new Error("request failed"), { code }))).toEqual({
+      failure: "unreachable",
+      reason: "request failed",
+    })
+  })
+
   it("should look only at objects down the chain, and only at listed codes", () => {
     expect(isNetworkError("ECONNREFUSED")).toBe(false)
     expect(isNetworkError(new Error("x", { cause: "ECONNREFUSED" }))).toBe(false)

@@ -29,4 +29,16 @@ describe("parseVaultUri", () => {
       "https://h/prefix/v10/transit/keys/a: running Vault with a prefixed url is not supported",
     )
   })
+
+  it("should keep the URL parser's error as the cause of a missing scheme", () => {
+    let e: unknown
+    try {
+      parseVaultUri("not a url")
+    } catch (err) {
+      e = err
+    }
+    expect(e).toBeInstanceOf(BridgeError)
+    expect((e as BridgeError).cause).toBeInstanceOf(TypeError)
+    expect(((e as BridgeError).cause as { code?: string }).code).toBe("ERR_INVALID_URL")
+  })
 })

@@ -138,7 +138,7 @@ describe("envFromBranch", () => {
 describe("branchesToJson", () => {
   it("should merge the documents' top-level keys (a later one wins), drop comments and keep JSON types", () => {
     const out = branchesToJson([
-      map([entry("a", str("first")), entry("keep", int(1n))]),
+      map([entry("a", str("first")), entry("keep", int(1n)), entry("digits", str("42"))]),
       map([
         comment("top"),
         entry("a", str("second")),
@@ -158,6 +158,8 @@ describe("branchesToJson", () => {
     expect(out).toStrictEqual({
       a: "second",
       keep: 1,
+      // A string of digits stays a string (it is not an int leaf).
+      digits: "42",
       big: "9007199254740993",
       safe: -9007199254740991,
       f: 0.5,
