@@ -56,9 +56,9 @@ function readTokens(tokens: Iterable<Token>): Branch {
   return { kind: "map", items }
 }
 
-/** A comment item as the composer words it: the text after `#`, a lone `#` being " ". */
+/** A comment item: the text after `#` (a lone `#` is the empty comment, as in go-yaml). */
 function comment(t: SourceToken, inline = false): MapItem & ListItem {
-  const text = t.source.substring(1) || " "
+  const text = t.source.substring(1)
   return inline ? { kind: "comment", text, inline } : { kind: "comment", text }
 }
 

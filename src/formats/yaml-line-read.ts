@@ -247,7 +247,8 @@ function isMapLine(s: string): boolean {
 
 function commentText(body: string): string {
   if (body.endsWith(" ")) bail()
-  return body.substring(1) || " "
+  // A lone `#` is the empty comment (go-yaml's), written back as `#` and never sealed.
+  return body.substring(1)
 }
 
 /** A one-line scalar: plain, single-quoted or double-quoted without escapes. */

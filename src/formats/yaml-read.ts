@@ -1,6 +1,17 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from "yaml"
+import {
+  Composer,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Parser,
+  type CST,
+  type Document,
+  type Node,
+} from "yaml"
 import { FormatError } from "../errors.js"
-import type { Branch, ListItem, MapItem, Scalar, TreeNode } from "../tree/node.js"
+import type { Branch, ListItem, MapItem, MapNode, Scalar, TreeNode } from "../tree/node.js"
 import { assertYamlDepth } from "./yaml-depth.js"
 import { yamlErrorAt } from "./yaml-error.js"
 import { resolvePlain } from "./yaml-scalar.js"
@@ -17,8 +28,10 @@ const BINARY_TAG = "tag:yaml.org,2002:binary"
  */
 export function readYaml(text: string, source: string): Branch[] {
   assertYamlDepth(text, source)
-  const docs = parseAllDocuments(text, { schema: "failsafe", uniqueKeys: false, prettyErrors: false })
-  if (!Array.isArray(docs)) return []
+  const lone = loneCommentMark(text)
+  const composer = new Composer({ schema: "failsafe", uniqueKeys: false, prettyErrors: false })
+  const tokens = new Parser().parse(text)
+  const docs = Array.from(composer.compose(lone === null ? tokens : markLoneComments(tokens, lone)))
   const branches: Branch[] = []
   for (const doc of docs) {
     const err = doc.errors[0]
@@ -26,9 +39,60 @@ export function readYaml(text: string, source: string): Branch[] {
       const { line, column, reason } = yamlErrorAt(text, err)
       throw new FormatError(source, line, `invalid yaml: ${reason}`, { column })
     }
-    branches.push(readDocument(doc, source, text))
+    const branch = readDocument(doc, source, text)
+    branches.push(lone === null ? branch : unmarkMap(branch, lone))
   }
   return branches
+}
+
+/**
+ * A lone `#` is an empty comment to go-yaml and sops (written back as `#`, never sealed), but the
+ * yaml package's composer words it " ", as it does `# `. Its comment tokens are marked before
+ * composing: the returned text, which no comment of `text` has, stands for the empty comment.
+ * Null when `text` has no `#` at the end of a line (nothing to mark).
+ */
+function loneCommentMark(text: string): string | null {
+  if (!/#(?:\r?\n|$)/.test(text)) return null
+  const runs = text.match(/\ue000+/g) ?? []
+  return "\ue000".repeat(Math.max(0, ...runs.map((r) => r.length)) + 1)
+}
+
+function* markLoneComments(tokens: Iterable<CST.Token>, mark: string): Generator<CST.Token> {
+  for (const t of tokens) {
+    markIn(t, mark, 0)
+    yield t
+  }
+}
+
+/** Replaces the source of every `#` comment token under `node` with `#` + mark. */
+function markIn(node: unknown, mark: string, depth: number): void {
+  if (typeof node !== "object" || node === null || depth > 10_000) return
+  if (Array.isArray(node)) {
+    for (const n of node) markIn(n, mark, depth + 1)
+    return
+  }
+  const t = node as { type?: unknown; source?: unknown }
+  if (t.type === "comment" && t.source === "#") t.source = `#${mark}`
+  else for (const v of Object.values(node)) markIn(v, mark, depth + 1)
+}
+
+/** The tree with each marked comment made the empty comment it stands for. */
+function unmark(node: TreeNode, mark: string): TreeNode {
+  if (node.kind === "map") return unmarkMap(node, mark)
+  if (node.kind === "scalar") return node
+  const items = node.items.map((it): ListItem => {
+    if (it.kind === "comment") return it.text === mark ? { ...it, text: "" } : it
+    return unmark(it, mark)
+  })
+  return { kind: "list", items }
+}
+
+function unmarkMap(node: MapNode, mark: string): MapNode {
+  const items = node.items.map((it): MapItem => {
+    if (it.kind === "comment") return it.text === mark ? { ...it, text: "" } : it
+    return { ...it, value: unmark(it.value, mark) }
+  })
+  return { kind: "map", items }
 }
 
 function readDocument(doc: Document.Parsed, source: string, text: string): Branch {

@@ -6,25 +6,24 @@ import { formatYamlFloat, resolvePlain } from "./yaml-scalar.js"
  * style, sequences indented under their key, `- ` items whose maps continue two columns in,
  * go-yaml's choice of plain / single / double quotes and literal blocks, no line folding.
  */
-export function writeYaml(branches: readonly Branch[], best = 4, inlineComments = false): string {
-  return branches.map((b) => writeRoot(b, best, inlineComments)).join("---\n")
+export function writeYaml(branches: readonly Branch[], best = 4): string {
+  return branches.map((b) => writeRoot(b, best)).join("---\n")
 }
 
-function writeRoot(branch: Branch, best: number, inlineComments: boolean): string {
+function writeRoot(branch: Branch, best: number): string {
   const out: string[] = []
   if (branch.items.length === 0) return "{}\n"
-  writeMapItems(branch.items, 0, { out, best, inline: inlineComments }, null)
+  writeMapItems(branch.items, 0, { out, best }, null)
   return out.join("")
 }
 
 /** go-yaml's "everything else aligns to the chosen indentation". */
 export const nextIndent = (indent: number, best: number): number => best * Math.floor((indent + best) / best)
 
-/** Where a block is being written; `inline` keeps line comments on their value's line (sealed files). */
+/** Where a block is being written. */
 interface Ctx {
   readonly out: string[]
   readonly best: number
-  readonly inline: boolean
 }
 
 /**
@@ -38,7 +37,9 @@ function writeMapItems(items: readonly MapItem[], indent: number, ctx: Ctx, firs
   for (const [i, item] of items.entries()) {
     if (item.kind === "comment") {
       const next = items[i + 1]
-      if (ctx.inline && item.inline === true && next?.kind === "entry" && next.value.kind === "scalar") {
+      // A line comment stays on its value's line, as sops writes it while it is not opened (unseal
+      // drops the flag of a comment it opens: sops writes those above their entry).
+      if (item.inline === true && next?.kind === "entry" && next.value.kind === "scalar") {
         pendingInline.push(item.text)
         continue
       }

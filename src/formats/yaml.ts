@@ -36,7 +36,7 @@ export const yamlFormat: Format = {
   },
   parseSealed: (input, source): SealedFile => splitTopLevel(read(input, source), source),
   emitSealed: (branches, metadata, options) =>
-    utf8.encode(writeYaml(withMetadata(branches, metadata), options?.indent ?? 4, true)),
+    utf8.encode(writeYaml(withMetadata(branches, metadata), options?.indent ?? 4)),
   hasMetadata: (branches) =>
     branches.some((b) => b.items.some((it) => it.kind === "entry" && it.key === "sops")),
 }

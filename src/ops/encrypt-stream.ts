@@ -44,7 +44,7 @@ function yamlStream(req: EncryptRequest): StreamFormat {
   return {
     body: (input, walker, sink, checking) => streamYaml(input, best, walker, sink, checking),
     // The root writer on the `sops` entry alone: the document's entries are already written.
-    tail: (m) => writeYaml([map([entry("sops", metadataToTree(m))])], best, true),
+    tail: (m) => writeYaml([map([entry("sops", metadataToTree(m))])], best),
   }
 }
 

@@ -93,7 +93,9 @@ export async function unsealTree(
               const bytes = openBytes(dataKey, env, commentAad(path))
               const text = utf8.decode(bytes)
               if (keepIvs) stash.set(stashKey(commentAad(path), "comment", bytes), env.iv)
-              return { item: comment(text, item.inline), text }
+              // An opened comment is no longer a line comment: sops writes it above its entry
+              // (decrypt, set, rotate), while one it leaves as it is stays on its line.
+              return { item: comment(text), text }
             } catch {
               // sops keeps a comment it cannot open as it is (old files had clear comments).
               return { item, text: item.text }

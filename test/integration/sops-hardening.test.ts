@@ -258,3 +258,41 @@ describe.skipIf(sops.skip)("sops interop: closed pipes and symlinks (defects 6, 
     }
   })
 })
+
+describe.skipIf(sops.skip)("sops interop: a lone # YAML comment", () => {
+  // Lone `#` at the top, between entries, after a value, in a nested map, at the end without a
+  // newline; `# ` and `#   ` beside them (comments of spaces, which both tools seal).
+  const plain = "#\na: 1\n#\nb: two #\n# \nc:\n    #\n    d: x\n    #   \n    e: 3\n#"
+
+  it("both tools seal it the same way and each opens the other's file to the same bytes", () => {
+    const p = file("lone.yaml", plain)
+    const mine = ours(["encrypt", "--age", recipient, p])
+    const their = theirs(["encrypt", "--age", recipient, p])
+    expect(mine.code).toBe(0)
+    expect(their.code).toBe(0)
+    expect(shape(mine.out)).toBe(shape(their.out))
+    expect(their.out.match(/^ *#$/gm)).toHaveLength(4)
+    const sb = file("lone.sb.yaml", mine.out)
+    const so = file("lone.sops.yaml", their.out)
+    const expected = theirs(["decrypt", so]).out
+    expect(expected).toBe(`${plain}\n`)
+    for (const f of [sb, so]) {
+      expect(ours(["decrypt", f]).out).toBe(expected)
+      expect(theirs(["decrypt", f]).out).toBe(expected)
+    }
+  })
+
+  it('a lone # in a list: sops writes it as the list item "", sealbridge keeps the comment', () => {
+    // Comments in lists are sops' weak spot (a non-empty one fails its own MAC); sealbridge keeps
+    // them as comments, and sops opens that file (showing the item "").
+    const p = file("lone-list.yaml", "l:\n    - 1\n    #\n    - 2\n")
+    const their = theirs(["encrypt", "--age", recipient, p])
+    expect(their.out).toMatch(/^ {4}- ""$/m)
+    const mine = ours(["encrypt", "--age", recipient, p])
+    expect(mine.out).toMatch(/^ {4}#$/m)
+    const opened = theirs(["decrypt", file("lone-list.sb.yaml", mine.out)])
+    expect(opened.code).toBe(0)
+    expect(opened.out).toBe('l:\n    - 1\n    - ""\n    - 2\n')
+    expect(ours(["decrypt", file("lone-list.sb2.yaml", mine.out)]).out).toBe("l:\n    - 1\n    #\n    - 2\n")
+  })
+})

@@ -46,6 +46,33 @@ describe("YAML CST and line readers against the document-model reader", () => {
     expect(() => readYaml(text, "t.yaml")).toThrow(/same column/)
   })
 
+  it("should read a lone # as the empty comment in all three readers (sops: kept as #, never sealed)", () => {
+    const commentsOf = (node: unknown): string[] => {
+      if (typeof node !== "object" || node === null) return []
+      const n = node as { kind?: string; text?: string; items?: unknown[]; value?: unknown }
+      if (n.kind === "comment") return [n.text ?? "?"]
+      return [...(n.items ?? []).flatMap(commentsOf), ...commentsOf(n.value)]
+    }
+    const cases: [string, string[]][] = [
+      ["#\na: 1\n", [""]],
+      ["a: 1\n#\nb: 2\n#", ["", ""]],
+      ["a: 1\n# \n#   \n", [" ", "   "]],
+      ["a:\n    #\n    b: 1\n    #\nc: 2\n", ["", ""]],
+      ["a:\n    - 1\n    #\n    - 2\n", [""]],
+      ["a:\n    - k: 1\n      #\n    - 2\n#\n", ["", ""]],
+      ["a: 1 #\n", [""]],
+      ["a: #\n    b: 1\n", [""]],
+      ["a: &x 1\n#\nb: *x\n", [""]],
+    ]
+    for (const [text, want] of cases) {
+      sameAsDocumentModel(text)
+      expect(commentsOf(readYaml(text, "t.yaml")[0]), text).toEqual(want)
+    }
+    // The line reader takes the block subset's lone # (the fast path), the CST reader the rest.
+    expect(readYamlLines("a: 1\n#\nb:\n    c: 2\n    #\nd: 3\n#")).not.toBeNull()
+    expect(readYamlCst("a: 1\n# \n")).not.toBeNull()
+  })
+
   test.prop({ text: yamlDoc }, { numRuns: runs })(
     "should read random documents exactly as the document model does, or hand over",
     ({ text }) => {

@@ -53,7 +53,8 @@ const keyText = fc.oneof(
   fc.constantFrom("a", "b", "x y", "1", "").map((w) => `"${w}"`),
   fc.constantFrom("a", "z").map((w) => `'${w}'`),
 )
-const comment = fc.constantFrom("#", "# c", "#ENC[x]", "#  spaced", "# ü")
+// A lone `#` is the empty comment (go-yaml's); `# ` and `#   ` are comments of spaces.
+const comment = fc.constantFrom("#", "#", "# ", "#   ", "# c", "#ENC[x]", "#  spaced", "# ü")
 const noise = fc.constantFrom(
   "",
   "",
@@ -86,8 +87,10 @@ export const yamlDoc = fc
     scalars: fc.array(scalarText, { minLength: 20, maxLength: 20 }),
     keys: fc.array(keyText, { minLength: 20, maxLength: 20 }),
     comments: fc.array(comment, { minLength: 10, maxLength: 10 }),
+    // The file's last line without its newline (a lone `#` at the end of the file, say).
+    noFinalNewline: fc.boolean(),
   })
-  .map(({ seed, step, noiseAt, noise, scalars, keys, comments }) => {
+  .map(({ seed, step, noiseAt, noise, scalars, keys, comments, noFinalNewline }) => {
     let i = 0
     let unique = 0
     const r = (n: number): number => (seed[i++ % seed.length] ?? 0) % n
@@ -137,7 +140,8 @@ export const yamlDoc = fc
     maybeComment(0)
     map(0, 0, null)
     maybeComment(0)
-    const text = g.lines.join("\n") + "\n"
+    if (r(3) === 0) g.lines.push(`${pad(r(2) === 0 ? 0 : step)}#`)
+    const text = g.lines.join("\n") + (noFinalNewline ? "" : "\n")
     // Sometimes break the subset (anchors, tags, flow, tabs, documents) at one place.
     const at = Math.min(noiseAt, text.length)
     return noise === "" ? text : text.slice(0, at) + noise + text.slice(at)
