@@ -60,6 +60,35 @@ export class ByteWindow {
     return this.#fill(p, keep) ? this.#buf[p - this.#base] : undefined
   }
 
+  /** Whether the string stringEnd() last found holds a backslash escape. */
+  escaped = false
+
+  /**
+   * Where the JSON string whose text starts at `p` ends (its closing quote), scanning the
+   * window's bytes directly (the hot loop of a sealed JSON file: its ENC[...] values); -1 at a
+   * control character or the end of the input. Keeps from `keep` (the opening quote).
+   */
+  stringEnd(p: number, keep: number): number {
+    this.escaped = false
+    for (let at = p; ;) {
+      const buf = this.#buf
+      const len = this.#len
+      const base = this.#base
+      let r = at - base
+      while (r < len) {
+        const c = buf[r] ?? 0
+        if (c === 0x22) return base + r
+        if (c < 0x20) return -1
+        if (c === 0x5c) {
+          this.escaped = true
+          r += 2 // the escaped character is JSON.parse's to check
+        } else r++
+      }
+      at = base + r
+      if (!this.#fill(at, keep)) return -1
+    }
+  }
+
   /** Where the next `byte` at or after `from` is (-1: none before the end); keeps from `from`. */
   indexOf(byte: number, from: number): number {
     for (let at = from; ;) {

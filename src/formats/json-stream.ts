@@ -268,20 +268,10 @@ class JsonStream {
   #string(): string {
     const b = this.#b
     const start = this.i + 1
-    let escaped = false
-    let j = start
-    for (;;) {
-      const c = b.at(j, this.i)
-      if (c === undefined || c < 0x20) return bail()
-      if (c === 0x22) break
-      if (c === 0x5c) {
-        escaped = true
-        j++
-      }
-      j++
-    }
+    const j = b.stringEnd(start, this.i)
+    if (j === -1) return bail()
     this.i = j + 1
-    if (!escaped) return b.text(start, j, "utf8")
+    if (!b.escaped) return b.text(start, j, "utf8")
     try {
       return JSON.parse(b.text(start - 1, j + 1, "utf8")) as string
     } catch {
