@@ -47,3 +47,11 @@ export const fallbackHints = {
   SEALED_FORMAT: "the sealed file or its sops metadata is damaged: restore it from version control",
   EMIT: "choose an --output-type that holds the data (YAML or JSON for lists and nested maps)",
 } as const satisfies Record<ErrorCode, string>
+
+/**
+ * The fallback hint for `code`, naming the command that failed (`sealbridge decrypt --help`)
+ * where it is known, else the placeholder `<command>`.
+ */
+export function fallbackHint(code: ErrorCode, command: string | null): string {
+  return fallbackHints[code].replace("<command>", command ?? "<command>")
+}

@@ -2,7 +2,7 @@ import { resolve } from "node:path"
 import { CommanderError } from "commander"
 import { BridgeError, ChildExitError, ErrorCode, safeMessage } from "../src/index.js"
 import { exitCodeFor } from "./exit-codes.js"
-import { fallbackHints } from "./hints.js"
+import { fallbackHint } from "./hints.js"
 import type { CliIO } from "./io.js"
 import { buildProgram } from "./program.js"
 
@@ -37,7 +37,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       return err.exitCode === 0 ? 0 : scanning ? 2 : exitCodeFor[ErrorCode.Usage]
     }
     const debug = argv.includes("--debug") || io.env["SEALBRIDGE_DEBUG"] === "1"
-    const code = report(err, io, debug)
+    const code = report(err, io, debug, commandPath(program.commands, argv))
     return scanning ? 2 : code
   }
 }
@@ -75,7 +75,25 @@ function distance(a: string, b: string): number {
   return d[a.length]?.[b.length] ?? Infinity
 }
 
-function report(err: unknown, io: CliIO, debug: boolean): number {
+interface Named {
+  name(): string
+  readonly commands: readonly Named[]
+}
+
+/** The command (and subcommands) that argv names, e.g. "decrypt" or "groups add"; else null. */
+function commandPath(commands: readonly Named[], argv: readonly string[]): string | null {
+  const names: string[] = []
+  let level = commands
+  for (const word of argv) {
+    const next = level.find((c) => c.name() === word)
+    if (next === undefined) break
+    names.push(word)
+    level = next.commands
+  }
+  return names.length === 0 ? null : names.join(" ")
+}
+
+function report(err: unknown, io: CliIO, debug: boolean, command: string | null): number {
   // exec-env/exec-file pass the command's own status through, silently.
   if (err instanceof ChildExitError) return err.status
   const bridge =
@@ -84,7 +102,7 @@ function report(err: unknown, io: CliIO, debug: boolean): number {
       : new BridgeError(ErrorCode.Internal, "unexpected internal error", { cause: err })
   io.writeErr(`sealbridge: ${bridge.message}\n`)
   // README promises a hint under every error: the raiser's own, else its code's.
-  io.writeErr(`hint: ${bridge.hint ?? fallbackHints[bridge.code]}\n`)
+  io.writeErr(`hint: ${bridge.hint ?? fallbackHint(bridge.code, command)}\n`)
   if (debug) {
     let cause: unknown = bridge.cause
     while (cause !== undefined && cause !== null) {
