@@ -1,12 +1,9 @@
-import { createSecretKey, type KeyObject } from "node:crypto"
 import { BridgeError, ErrorCode } from "../errors.js"
 import type { Scalar } from "../tree/node.js"
 import { aad, commentAad } from "../tree/path.js"
-import type { StreamWalker } from "../tree/stream-walk.js"
 import { isEnvelope, parseEnvelope } from "./envelope.js"
-import { MacBuilder } from "./mac.js"
 import type { SealMetadata } from "./metadata-types.js"
-import { policyFor, type Policy } from "./policy.js"
+import { StreamKeyedWalk } from "./stream-keyed-walk.js"
 import { openBytes, plaintextOf, scalarFromPlaintext } from "./value-cipher.js"
 
 const utf8 = new TextDecoder()
@@ -15,49 +12,20 @@ const utf8 = new TextDecoder()
  * Opens values one at a time as a streaming reader meets them, with exactly unsealTree's
  * decisions, errors (in walk order) and MAC input; the caller checks the MAC at the end.
  */
-export class StreamOpener implements StreamWalker {
-  readonly #path: string[] = []
-  readonly #levels: string[][] = []
-  readonly #policy: Policy
-  readonly #mac: MacBuilder
-  readonly #macOnly: boolean
-  readonly #dataKey: Uint8Array
-  readonly #keyObject: KeyObject
+export class StreamOpener extends StreamKeyedWalk {
   readonly #source: string
 
   constructor(dataKey: Uint8Array, metadata: SealMetadata, source: string) {
-    this.#policy = policyFor(metadata.rule)
-    this.#mac = new MacBuilder(metadata.macOnlyEncrypted)
-    this.#macOnly = metadata.macOnlyEncrypted
-    this.#dataKey = dataKey
-    this.#keyObject = createSecretKey(dataKey)
+    super(dataKey, metadata.rule, metadata.macOnlyEncrypted)
     this.#source = source
-  }
-
-  open(): void {
-    this.#levels.push([])
-  }
-
-  close(): void {
-    this.#levels.pop()
-  }
-
-  key(key: string): void {
-    this.#path.push(key)
-  }
-
-  item(isEntry: boolean): void {
-    if (isEntry) this.#path.pop()
-    const level = this.#levels[this.#levels.length - 1]
-    if (level !== undefined) level.length = 0
   }
 
   /** @throws BridgeError DECRYPT naming the value's path */
   leaf(v: Scalar): Scalar {
     if (v.kind === "null") return v
-    const where = aad(this.#path)
-    if (!this.#policy.shouldSeal(this.#path, this.#levels, false)) {
-      if (!this.#macOnly) this.#mac.add(plaintextOf(v).bytes)
+    const where = aad(this.path)
+    if (!this.policy.shouldSeal(this.path, this.levels, false)) {
+      if (!this.macOnly) this.mac.add(plaintextOf(v).bytes)
       return v
     }
     const source = this.#source
@@ -69,7 +37,7 @@ export class StreamOpener implements StreamWalker {
       throw new BridgeError(ErrorCode.Decrypt, `${source}: ${where} is not a valid sealed value`)
     let bytes: Uint8Array
     try {
-      bytes = openBytes(this.#keyObject, env, where)
+      bytes = openBytes(this.keyObject, env, where)
     } catch (err) {
       throw new BridgeError(
         ErrorCode.Decrypt,
@@ -77,17 +45,17 @@ export class StreamOpener implements StreamWalker {
         { cause: err, hint: "restore the file from version control; never edit ENC[...] values by hand" },
       )
     }
-    this.#mac.add(bytes)
+    this.mac.add(bytes)
     return scalarFromPlaintext(bytes, env.type, `${source}: ${where}`)
   }
 
   comment(text: string): string {
-    const level = this.#levels[this.#levels.length - 1]
+    const level = this.currentLevel()
     const env = isEnvelope(text) ? parseEnvelope(text) : null
     let out = text
     if (env !== null) {
       try {
-        out = utf8.decode(openBytes(this.#dataKey, env, commentAad(this.#path)))
+        out = utf8.decode(openBytes(this.dataKey, env, commentAad(this.path)))
       } catch {
         // sops keeps a comment it cannot open as it is (old files had clear comments).
       }
@@ -98,6 +66,6 @@ export class StreamOpener implements StreamWalker {
 
   /** The MAC over every value met, as sops stores it before sealing. */
   digestHex(): string {
-    return this.#mac.digestHex()
+    return this.mac.digestHex()
   }
 }

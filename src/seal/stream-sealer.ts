@@ -1,25 +1,15 @@
-import { createSecretKey, type KeyObject } from "node:crypto"
 import type { Scalar } from "../tree/node.js"
-import type { StreamWalker } from "../tree/stream-walk.js"
 import { aad, commentAad } from "../tree/path.js"
 import { formatLastModified, reformatRfc3339 } from "../util/rfc3339.js"
-import { MacBuilder } from "./mac.js"
 import type { SelectionRule } from "./metadata-types.js"
-import { policyFor, type Policy } from "./policy.js"
+import { StreamKeyedWalk } from "./stream-keyed-walk.js"
 import { plaintextOf, sealBytes } from "./value-cipher.js"
 
 /**
  * Seals values one at a time as a streaming reader meets them, with exactly sealTree's
  * decisions (policy over the path and the comment stack), IV order, MAC and envelopes.
  */
-export class StreamSealer implements StreamWalker {
-  readonly #path: string[] = []
-  readonly #levels: string[][] = []
-  readonly #policy: Policy
-  readonly #mac: MacBuilder
-  readonly #macOnly: boolean
-  readonly #dataKey: Uint8Array
-  readonly #keyObject: KeyObject
+export class StreamSealer extends StreamKeyedWalk {
   readonly #randomBytes: (n: number) => Uint8Array
   /** Values and comments sealed so far. */
   sealed = 0
@@ -30,58 +20,36 @@ export class StreamSealer implements StreamWalker {
     macOnly: boolean,
     randomBytes: (n: number) => Uint8Array,
   ) {
-    this.#policy = policyFor(rule)
-    this.#mac = new MacBuilder(macOnly)
-    this.#macOnly = macOnly
-    this.#dataKey = dataKey
-    this.#keyObject = createSecretKey(dataKey)
+    super(dataKey, rule, macOnly)
     this.#randomBytes = randomBytes
-  }
-
-  open(): void {
-    this.#levels.push([])
-  }
-
-  close(): void {
-    this.#levels.pop()
-  }
-
-  key(key: string): void {
-    this.#path.push(key)
-  }
-
-  item(isEntry: boolean): void {
-    if (isEntry) this.#path.pop()
-    const level = this.#levels[this.#levels.length - 1]
-    if (level !== undefined) level.length = 0
   }
 
   leaf(value: Scalar): Scalar {
     if (value.kind === "null") return value
-    const seal = this.#policy.shouldSeal(this.#path, this.#levels, false)
+    const seal = this.policy.shouldSeal(this.path, this.levels, false)
     const { bytes, type } = plaintextOf(value)
-    if (!this.#macOnly || seal) this.#mac.add(bytes)
+    if (!this.macOnly || seal) this.mac.add(bytes)
     if (!seal || (bytes.length === 0 && (value.kind === "string" || value.kind === "bytes"))) return value
     this.sealed++
-    const text = sealBytes(this.#keyObject, bytes, type, aad(this.#path), this.#randomBytes(32))
+    const text = sealBytes(this.keyObject, bytes, type, aad(this.path), this.#randomBytes(32))
     return { kind: "string", value: text }
   }
 
   comment(text: string): string {
-    const level = this.#levels[this.#levels.length - 1]
+    const level = this.currentLevel()
     level?.push(text)
-    if (text === "" || !this.#policy.shouldSeal(this.#path, this.#levels, true)) return text
+    if (text === "" || !this.policy.shouldSeal(this.path, this.levels, true)) return text
     this.sealed++
     const bytes = Buffer.from(text, "utf8")
-    return sealBytes(this.#dataKey, bytes, "comment", commentAad(this.#path), this.#randomBytes(32))
+    return sealBytes(this.dataKey, bytes, "comment", commentAad(this.path), this.#randomBytes(32))
   }
 
   /** `lastmodified` and the sealed MAC, drawn after every value's IV as sealTree draws them. */
   finish(now: Date): { lastModified: string; mac: string } {
     const lastModified = formatLastModified(now)
     const mac = sealBytes(
-      this.#dataKey,
-      Buffer.from(this.#mac.digestHex(), "utf8"),
+      this.dataKey,
+      Buffer.from(this.mac.digestHex(), "utf8"),
       "str",
       reformatRfc3339(lastModified) ?? lastModified,
       this.#randomBytes(32),
