@@ -1,6 +1,6 @@
 import { resolve } from "node:path"
 import { CommanderError } from "commander"
-import { BridgeError, ChildExitError, ErrorCode, safeMessage } from "../src/index.js"
+import { BridgeError, ChildExitError, ErrorCode, isBridgeError, safeMessage } from "../src/index.js"
 import { exitCodeFor } from "./exit-codes.js"
 import { fallbackHint } from "./hints.js"
 import type { CliIO } from "./io.js"
@@ -85,6 +85,8 @@ function commandPath(commands: readonly Named[], argv: readonly string[]): strin
   const names: string[] = []
   let level = commands
   for (const word of argv) {
+    // Global flags come before the command (`sealbridge --debug decrypt f`).
+    if (names.length === 0 && word.startsWith("-")) continue
     const next = level.find((c) => c.name() === word)
     if (next === undefined) break
     names.push(word)
@@ -97,7 +99,7 @@ function report(err: unknown, io: CliIO, debug: boolean, command: string | null)
   // exec-env/exec-file pass the command's own status through, silently.
   if (err instanceof ChildExitError) return err.status
   const bridge =
-    err instanceof BridgeError
+    isBridgeError(err) && err.code in exitCodeFor
       ? err
       : new BridgeError(ErrorCode.Internal, "unexpected internal error", { cause: err })
   io.writeErr(`sealbridge: ${bridge.message}\n`)

@@ -1,4 +1,4 @@
-import { KubeConfig } from "@kubernetes/client-node"
+import { existsSync } from "node:fs"
 import type { Server } from "node:http"
 import {
   createProvider,
@@ -17,6 +17,7 @@ import { Watcher, type WatchedObject } from "./kube/watch.js"
 import type { ElectionConfig } from "./leader/elector.js"
 import { Leadership } from "./leader/leadership.js"
 import { realElectionClock } from "./leader/options.js"
+import { loadKubeConfig } from "./kubeconfig.js"
 import { jsonLogger } from "./log.js"
 import { TrackedQueue } from "./metrics/overdue.js"
 import { Telemetry } from "./metrics/telemetry.js"
@@ -71,18 +72,10 @@ const CALL_TIMEOUT_MS = 15_000
 /** A store-bound reconcile running longer than this gives its worker back (keeps its store slot). */
 const STORE_RELEASE_MS = 1_000
 
-function loadKubeConfig(opts: ControllerOptions): KubeConfig {
-  const kc = new KubeConfig()
-  if (opts.kubeconfig !== undefined) kc.loadFromFile(opts.kubeconfig)
-  else if (opts.env["KUBERNETES_SERVICE_HOST"] !== undefined) kc.loadFromCluster()
-  else kc.loadFromDefault()
-  return kc
-}
-
 /** Runs until SIGTERM/SIGINT, then drains in-flight reconciles and returns. */
 export async function runController(opts: ControllerOptions): Promise<void> {
   const log = jsonLogger(opts.write)
-  const kc = loadKubeConfig(opts)
+  const kc = loadKubeConfig(opts.kubeconfig, opts.env, existsSync)
   const pooled = hardenApiClients(kc)
   const cache = new ObjectCache()
   const kube = new CachedKube(new ClientNodeKube(kc), cache)

@@ -183,8 +183,20 @@ export class NoKeyError extends BridgeError {
   }
 }
 
+/**
+ * Marks every BridgeError, whichever copy of this module made it: the CLI bundle and the
+ * controller (loaded from dist/controller/ when `sealbridge controller` runs) each have their
+ * own class, so `instanceof` alone would turn the controller's coded errors into internal ones.
+ */
+const BRIDGE_ERROR_BRAND = Symbol.for("sealbridge.BridgeError")
+Object.defineProperty(BridgeError.prototype, BRIDGE_ERROR_BRAND, { value: true })
+
+/** A BridgeError from this module or from another copy of it (see BRIDGE_ERROR_BRAND). */
 export function isBridgeError(err: unknown): err is BridgeError {
-  return err instanceof BridgeError
+  if (err instanceof BridgeError) return true
+  if (!(err instanceof Error)) return false
+  const branded = (err as unknown as Record<symbol, unknown>)[BRIDGE_ERROR_BRAND] === true
+  return branded && typeof (err as { code?: unknown }).code === "string"
 }
 
 /**
