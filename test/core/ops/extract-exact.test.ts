@@ -40,6 +40,16 @@ describe("parseExtractPath, exactly", () => {
     ])
   })
 
+  // A part whose first and last characters agree is a key only when that character is a quote:
+  // [11] is index 11 (not the key "") and [aba] is neither a key "b" nor an index.
+  it("should read [11] as index 11 and [0] as index 0, never as a key between equal ends", () => {
+    expect(parseExtractPath("[11]")).toEqual([{ kind: "index", index: 11 }])
+    expect(parseExtractPath("[101][0]")).toEqual([
+      { kind: "index", index: 101 },
+      { kind: "index", index: 0 },
+    ])
+  })
+
   it.each([
     ["zz", "component zz doesn't start with ["],
     [`a["b"]`, "component a doesn't start with ["],
@@ -52,6 +62,9 @@ describe("parseExtractPath, exactly", () => {
     ["[1a]", "component 1a is neither a quoted key nor an integer index"],
     ["[a1]", "component a1 is neither a quoted key nor an integer index"],
     ["[]", "component  is neither a quoted key nor an integer index"],
+    ["[aba]", "component aba is neither a quoted key nor an integer index"],
+    ["[-]", "component - is neither a quoted key nor an integer index"],
+    ["[1-1]", "component 1-1 is neither a quoted key nor an integer index"],
   ])("should refuse %s: %s", (path, message) => {
     expect(failure(() => parseExtractPath(path))).toEqual(syntax(message))
   })
