@@ -1,6 +1,6 @@
 import { execFile, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { constants, existsSync, readSync } from "node:fs"
+import { constants, existsSync, readSync, writeSync } from "node:fs"
 import { access, readFile, stat } from "node:fs/promises"
 import { homedir } from "node:os"
 import type { PieceProducer } from "../src/index.js"
@@ -16,6 +16,12 @@ export interface CliIO {
   writeErr(data: string): void
   /** Resolves once stdout can take more (a large output copied out piece by piece); absent: at once. */
   drainOut?(): Promise<void>
+  /**
+   * Writes to stdout before returning, however slow the reader (a one-pass reader cannot wait
+   * for "drain": piped stdout would otherwise buffer the whole output in memory); absent:
+   * writeOut.
+   */
+  writeOutNow?(data: Uint8Array): void
   readFile(path: string): Promise<Uint8Array>
   readStdin(): Promise<Uint8Array>
   exists(path: string): boolean
@@ -57,6 +63,7 @@ export function realIO(): CliIO {
     writeOut: (data) => void process.stdout.write(data),
     writeErr: (data) => void process.stderr.write(data),
     drainOut: () => drain(process.stdout),
+    writeOutNow,
     // A plain Uint8Array view of the Buffer, not a copy: a 100 MB input must not cost 200 MB.
     readFile: async (path) => {
       const b = await readFile(path)
@@ -146,6 +153,27 @@ function readLineSync(): boolean {
 }
 
 /** Waits for a stream that holds more than its high-water mark to drain (or to end). */
+const pause = new Int32Array(new SharedArrayBuffer(4))
+
+/**
+ * fs.writeSync on fd 1, waiting 1 ms whenever a pipe is full: Node puts a piped stdout in
+ * non-blocking mode, so a full pipe is EAGAIN, not a wait. A reader gone away (EPIPE) goes to
+ * stdout's error listener (cli/main.ts: exit 141), as a process.stdout.write would.
+ */
+function writeOutNow(data: Uint8Array): void {
+  for (let at = 0; at < data.length;) {
+    try {
+      at += writeSync(1, data, at, data.length - at)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") {
+        process.stdout.emit("error", err)
+        throw err
+      }
+      Atomics.wait(pause, 0, 0, 1)
+    }
+  }
+}
+
 function drain(stream: NodeJS.WritableStream & { writableNeedDrain?: boolean }): Promise<void> {
   if (stream.writableNeedDrain !== true) return Promise.resolve()
   return new Promise((resolve) => {

@@ -1,30 +1,28 @@
-import { randomBytes } from "node:crypto"
-import { closeSync, fstatSync, openSync, readSync, rmSync, writeSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { basename, join } from "node:path"
+import { closeSync, fstatSync, openSync, readSync } from "node:fs"
 import {
   BridgeError,
+  ErrorCode,
   openStreamed,
   STREAM_MIN_BYTES,
-  tempFileName,
   type ByteSource,
   type PieceProducer,
+  type StreamOpening,
   type StreamOpenRequest,
 } from "../src/index.js"
-import { track } from "./cleanup.js"
 import type { CliIO } from "./io.js"
 import type { SealFlags } from "./options.js"
-import { removeStaleTemps } from "./safe-write.js"
 import { assertInPlaceWritable, writeError, type ResolvedTarget } from "./target.js"
 
 /** The opened values turned out not to be for the one-pass path: the whole-file path takes over. */
 class NotForPieces extends Error {}
 
 /**
- * `decrypt` of a large sealed YAML/JSON file read in 64 KiB pieces (src/ops/decrypt-stream.ts):
- * the plaintext goes to a 0600 temp file as it is opened, and only once the MAC is checked does
- * it become the result: renamed over `--output` / the file itself (`-i`), or copied to stdout.
- * Nothing is written, and no temp file is left, for a file that fails. false: this path does not
+ * `decrypt` of a large sealed YAML/JSON file read in 64 KiB pieces (src/ops/decrypt-stream.ts).
+ * To a file (`--output`, `-i`) the plaintext goes to a 0600 temp file beside it as it is opened,
+ * renamed over the target once the MAC is checked. To stdout nothing touches the disk: a first
+ * pass opens every value and checks the MAC, writing nothing, and a second pass opens them again
+ * straight to stdout (writeOutTwice). Nothing is written, and no temp file is left, for a file
+ * that fails the first pass. false: this path does not
  * apply (stdin, small files, other formats, --extract, anything the one-pass readers refuse);
  * the caller then reads the whole file as before.
  * @throws NoKeyError, BridgeError DECRYPT | MAC_MISMATCH | WRITE_OUTPUT
@@ -46,14 +44,15 @@ export async function decryptInPieces(
   if (file === null) return false
   try {
     await io.removeStaleTemps(target.file).catch(() => undefined)
-    const opening = await openStreamed(request(), file.source)
+    const req = request()
+    const opening = await openStreamed(req, file.source)
     if (opening === null) return false
     const produce: PieceProducer = (write) => {
-      if (!opening.run(write)) throw new NotForPieces()
+      if (opening.run(write) === null) throw new NotForPieces()
     }
     try {
       const dest = flags.inPlace === true ? target.file : flags.output
-      if (dest === undefined) await writeOutStaged(io, basename(target.name), produce)
+      if (dest === undefined) await writeOutTwice(io, opening, file, req.source)
       else {
         try {
           await io.writeFileAtomic(dest, produce, 0o600)
@@ -74,8 +73,17 @@ export async function decryptInPieces(
   }
 }
 
+interface OpenFile {
+  readonly source: ByteSource
+  /** The file's size, modification and change times (ns), from fstat on the open descriptor. */
+  stamp(): string
+  /** stamp() when the file was opened, before anything was read. */
+  readonly opened: string
+  close(): void
+}
+
 /** A regular file of at least STREAM_MIN_BYTES, read with pread; null for anything else. */
-function openFile(path: string): { source: ByteSource; close(): void } | null {
+function openFile(path: string): OpenFile | null {
   let fd: number
   try {
     fd = openSync(path, "r")
@@ -91,53 +99,59 @@ function openFile(path: string): { source: ByteSource; close(): void } | null {
     size: st.size,
     read: (into, position) => readSync(fd, into, 0, into.length, position),
   }
-  return { source, close: () => closeSync(fd) }
+  const stamp = (): string => {
+    const s = fstatSync(fd, { bigint: true })
+    return `${String(s.size)}:${String(s.mtimeNs)}:${String(s.ctimeNs)}`
+  }
+  return { source, stamp, opened: stamp(), close: () => closeSync(fd) }
 }
 
-const COPY_BYTES = 1 << 16
-
 /**
- * stdout gets nothing until the MAC is checked: the plaintext is staged in a 0600 file in the
- * temp directory, named as every sealbridge temp file (`.<name>.sealbridge-tmp-<pid>-<hex>`) and
- * unlinked as soon as it is open, so not even SIGKILL leaves it behind; it is then copied out.
+ * stdout gets nothing until the MAC is checked, and the plaintext never touches the disk: the
+ * first pass opens every value and checks the MAC with the output dropped; the second opens them
+ * again (from the same descriptor) straight to stdout. Between the passes the file could change
+ * (an editor writing in place; a rename over it does not matter, the descriptor keeps the old
+ * file): the file's size, mtime and ctime are compared from when it was opened (before the metadata is read), before the first
+ * byte is written and after the last, and the second pass's MAC input with the first's. A change
+ * before anything is written is the MAC error with nothing on stdout; a change found during or
+ * after the second pass is the MAC error too, but what stdout already got cannot be taken back:
+ * the message says that output is not valid, and the exit status (51) is the signal to drop it.
  */
-async function writeOutStaged(io: CliIO, base: string, produce: PieceProducer): Promise<void> {
-  const dir = tmpdir()
-  await removeStaleTemps(join(dir, base))
-  const tmp = join(dir, tempFileName(base, process.pid, randomBytes(6).toString("hex")))
-  const untrack = track(tmp)
-  let fd: number
+async function writeOutTwice(
+  io: CliIO,
+  opening: StreamOpening,
+  file: OpenFile,
+  source: string,
+): Promise<void> {
+  const before = file.opened
+  const checked = opening.run(null)
+  if (checked === null) throw new NotForPieces()
+  if (file.stamp() !== before) throw changed(source, false)
+  await io.drainOut?.()
+  const write = (piece: Uint8Array): void => {
+    if (io.writeOutNow === undefined) io.writeOut(piece)
+    else io.writeOutNow(piece)
+  }
+  let digest: string | null
   try {
-    fd = openSync(tmp, "wx+", 0o600)
+    digest = opening.run(write)
   } catch (err) {
-    untrack()
-    throw writeError(tmp, err, "cannot stage the output")
+    // A value that opened in the first pass and not now: the bytes changed (stdout's own errors pass).
+    if (err instanceof BridgeError) throw changed(source, true, err)
+    throw err
   }
-  try {
-    rmSync(tmp, { force: true })
-    untrack()
-    let size = 0
-    try {
-      produce((piece) => {
-        for (let at = 0; at < piece.length;) at += writeSync(fd, piece, at, piece.length - at)
-        size += piece.length
-      })
-    } catch (err) {
-      if (err instanceof BridgeError || err instanceof NotForPieces) throw err
-      throw writeError(tmp, err, "cannot stage the output")
-    }
-    for (let at = 0; at < size;) {
-      // A fresh buffer per piece: stdout may still hold the last one when it is a pipe.
-      const piece = Buffer.allocUnsafe(Math.min(COPY_BYTES, size - at))
-      const n = readSync(fd, piece, 0, piece.length, at)
-      if (n === 0) break
-      io.writeOut(n === piece.length ? piece : piece.subarray(0, n))
-      at += n
-      await io.drainOut?.()
-    }
-  } finally {
-    closeSync(fd)
-    rmSync(tmp, { force: true })
-    untrack()
-  }
+  if (digest !== checked || file.stamp() !== before) throw changed(source, true)
+}
+
+function changed(source: string, written: boolean, cause?: unknown): BridgeError {
+  return new BridgeError(
+    ErrorCode.MacMismatch,
+    written
+      ? `${source}: the file changed while it was being decrypted: the output already written is not valid`
+      : `${source}: the file changed while it was being decrypted`,
+    {
+      ...(cause === undefined ? {} : { cause }),
+      hint: "run the command again once nothing else writes the file",
+    },
+  )
 }

@@ -28,18 +28,20 @@ interface Layout {
 /** A large sealed file's request, without the bytes: they come from a {@link ByteSource}. */
 export type StreamOpenRequest = Omit<DecryptRequest, "input" | "consumeInput">
 
-/** A file whose data key is open, ready for the pass that opens its values. */
+/** A file whose data key is open, ready for the passes that open its values. */
 export interface StreamOpening {
   /**
    * Opens every value as it is read and hands the plaintext to `write` in pieces of about
-   * 64 KiB, then checks the MAC: what was written is only good once this returns true (the
-   * caller stages it and drops it on an error). false: the file is not for this path after all
-   * (a value the output format cannot write): drop what was written and use the tree path.
-   * Wipes the data key either way.
+   * 64 KiB (`null`: a checking pass, the text is dropped), then checks the MAC unless
+   * --ignore-mac: what was written is only good once this returns. May be called again (the
+   * CLI's stdout path checks in a first pass and writes in a second); the data key stays open
+   * until dispose(). Returns the MAC digest computed over the values met (a second pass over the
+   * same bytes gives the same one), or null when the file is not for this path after all (a
+   * value the output format cannot write): drop what was written and use the tree path.
    * @throws BridgeError DECRYPT | MAC_MISMATCH (as decryptDocument)
    */
-  run(write: (piece: Uint8Array) => void): boolean
-  /** Wipes the data key when run() will not be called. */
+  run(write: ((piece: Uint8Array) => void) | null): string | null
+  /** Wipes the data key (always call it, whether run() was called or not). */
   dispose(): void
 }
 
@@ -82,23 +84,20 @@ export async function openStreamed(
   })
   return {
     run: (write) => {
+      const sink = new PieceSink(write)
+      const opener = new StreamOpener(dataKey, layout.metadata, req.source)
       try {
-        const sink = new PieceSink(write)
-        const opener = new StreamOpener(dataKey, layout.metadata, req.source)
-        try {
-          if (!layout.body(opener, sink)) return false
-        } catch (err) {
-          // A value the output format cannot write: the tree path reports it after every other check.
-          if (err instanceof BridgeError && err.code === ErrorCode.Format) return false
-          throw err
-        }
-        sink.add(layout.tail)
-        sink.flush()
-        if (!req.ignoreMac) verifyMac(layout.metadata, dataKey, opener.digestHex(), req.source)
-        return true
-      } finally {
-        dataKey.fill(0)
+        if (!layout.body(opener, sink)) return null
+      } catch (err) {
+        // A value the output format cannot write: the tree path reports it after every other check.
+        if (err instanceof BridgeError && err.code === ErrorCode.Format) return null
+        throw err
       }
+      sink.add(layout.tail)
+      sink.flush()
+      const digest = opener.digestHex()
+      if (!req.ignoreMac) verifyMac(layout.metadata, dataKey, digest, req.source)
+      return digest
     },
     dispose: () => void dataKey.fill(0),
   }
@@ -119,8 +118,12 @@ export async function decryptStreamed(
     ...(piece === undefined ? {} : { piece }),
   })
   if (opening === null) return null
-  const pieces: Uint8Array[] = []
-  return opening.run((p) => pieces.push(p)) ? pieces : null
+  try {
+    const pieces: Uint8Array[] = []
+    return opening.run((p) => pieces.push(p)) === null ? null : pieces
+  } finally {
+    opening.dispose()
+  }
 }
 
 function metadataOf(tree: MapNode | null, source: string): SealMetadata | null {

@@ -93,6 +93,7 @@ describe("decrypt of a large sealed YAML/JSON file read in pieces", () => {
         ...realIO(),
         env: keyEnv,
         writeOut: (d: Uint8Array | string) => void out.push(Buffer.from(d)),
+        writeOutNow: (d: Uint8Array) => void out.push(Buffer.from(d)),
       }
       const run = (flags: SealFlags, file: string | undefined = sealed): Promise<boolean> => {
         const target = resolveTarget(file, flags, false)

@@ -95,7 +95,7 @@ describe("opening a sealed file read in pieces", () => {
       if (opening === null) throw new Error("the one-pass path did not apply")
       src.reset() // the first pass and the metadata read are behind; count the opening pass
       const out: Uint8Array[] = []
-      expect(opening.run((p) => out.push(p))).toBe(true)
+      expect(opening.run((p) => out.push(p))).toMatch(/^[0-9A-F]{128}$/)
       expect(text(out)).toBe(Buffer.from(await decryptDocument(request(file, format))).toString("utf8"))
       // The window grows only to hold the longest token (the 300-character value sealed).
       expect(src.largest()).toBeLessThan(4096)
