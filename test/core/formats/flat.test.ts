@@ -156,7 +156,7 @@ describe("INI", () => {
   it.each([
     ["[s\n", "FORMAT f.ini:1: unclosed section header"],
     ["[s]\njust words\n", 'FORMAT f.ini:2: key-value delimiter "=" not found'],
-    ["[s]\n= v\n", 'FORMAT f.ini:2: key-value delimiter "=" not found'],
+    ["[s]\n= v\n", "FORMAT f.ini:2: empty key name"],
     ['[s]\na = """open\nstill\n', 'FORMAT f.ini:2: unterminated """ value'],
     ["[s]\n\na = `open\n", "FORMAT f.ini:3: unterminated ` value"],
   ])("should refuse %j", (text, message) => {
