@@ -6,12 +6,20 @@ import type { CallOptions, KeyBackend, KeyOpener, WrappedKey } from "../../src/k
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString("base64")
 
+export interface FakeBackend extends KeyBackend {
+  /** The options of every wrap call, in order. */
+  readonly wraps: (CallOptions | undefined)[]
+}
+
 /** Wraps for the pgp fingerprint or age recipient `id`; `refuse` makes every wrap throw. */
-export function fakeBackend(kind: "pgp" | "age", id: string, refuse?: Error): KeyBackend {
+export function fakeBackend(kind: "pgp" | "age", id: string, refuse?: Error): FakeBackend {
+  const wraps: FakeBackend["wraps"] = []
   return {
     kind,
     keyId: id,
-    wrap(dataKey: Uint8Array): Promise<WrappedKey> {
+    wraps,
+    wrap(dataKey: Uint8Array, opts?: CallOptions): Promise<WrappedKey> {
+      wraps.push(opts)
       if (refuse !== undefined) return Promise.reject(refuse)
       return Promise.resolve(
         kind === "pgp"

@@ -74,6 +74,12 @@ describe("uploadPrepared", () => {
     expect(same.calls.map((c) => c[0])).toEqual(["read"])
   })
 
+  it("should compare objects inside lists with their keys in any order", async () => {
+    const listed: Prepared = { ...vault(2), data: { l: [{ a: 1, b: [{ c: 1, d: 2 }] }] } } as Prepared
+    const same = fakeSinks({ data: { l: [{ b: [{ d: 2, c: 1 }], a: 1 }] } })
+    expect(await uploadPrepared(listed, same)).toBe("Secret in kv/data/p/f is already up-to-date.")
+  })
+
   it.each([
     ["another value", { data: { ...data, a: 2 } }],
     ["a list in another order", { data: { ...data, n: { x: true, y: ["two", 1] } } }],

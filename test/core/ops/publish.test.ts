@@ -269,6 +269,51 @@ describe("preparePublish to S3", () => {
   })
 })
 
+describe("preparePublish to S3, more", () => {
+  it("should hand the call options to the recreation keys and the file's keys", async () => {
+    const input = await sealedWith([[fakeBackend("pgp", "OLD")]])
+    const fresh = fakeBackend("pgp", "NEW")
+    const opener = fakeOpener("pgp", ["OLD"])
+    await preparePublish(
+      request(input, destRule(s3, { ...noKeys, keyGroups: [[pgp("NEW")]] }), {
+        openers: [opener],
+        backendsFor: () => [[fresh]],
+        call: { timeoutMs: 45_000 },
+      }),
+      deps,
+    )
+    expect(fresh.wraps).toHaveLength(1)
+    expect(fresh.wraps[0]?.timeoutMs).toBe(45_000)
+    expect(opener.calls[0]?.opts?.timeoutMs).toBe(45_000)
+  })
+
+  it("should store no rule in a binary file sealed again, as a binary file stores none", async () => {
+    const input = await encryptDocument(
+      {
+        input: enc("raw bytes\n"),
+        source: "in.bin",
+        inputFormat: "binary",
+        outputFormat: "binary",
+        keyGroups: [[fakeBackend("pgp", "OLD")]],
+        shamirThreshold: 0,
+        rule: null,
+        macOnlyEncrypted: false,
+      },
+      deps,
+    )
+    const rule: CreationRule = {
+      ...noKeys,
+      keyGroups: [[pgp("NEW")]],
+      rule: { kind: RuleKind.UnencryptedSuffix, value: "_plain" },
+    }
+    const p = s3Of(await preparePublish(request(input, destRule(s3, rule), { format: "binary" }), deps))
+    const body = dec(p.body)
+    expect(body).toContain('"fp": "NEW"')
+    expect(body).not.toContain("_plain")
+    expect(body).not.toContain("unencrypted_suffix")
+  })
+})
+
 describe("preparePublish to Vault", () => {
   it.each([1, 2] as const)("should send the opened values as JSON to KV v%s", async (kv) => {
     const input = await sealedWith([[fakeBackend("pgp", "OLD")]])
@@ -316,5 +361,6 @@ describe("preparePublish to Vault", () => {
     )
     expect([age2.calls.length, gpg2.calls.length]).toEqual([0, 1])
     expect(gpg2.calls[0]?.opts?.signal).toBeInstanceOf(AbortSignal)
+    expect(gpg2.calls[0]?.opts?.timeoutMs).toBe(60_000)
   })
 })

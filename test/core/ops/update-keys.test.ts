@@ -87,6 +87,16 @@ describe("planKeys", () => {
     })
   })
 
+  it("should see a change when one group of several only gains or only loses a key", () => {
+    const m = meta([["A"], ["B"]], 2)
+    expect(planKeys(m, rule([["A"], ["B", "C"]]))).toMatchObject({ newThreshold: 2, changes: true })
+    expect(planKeys(meta([["A"], ["B", "C"]], 2), rule([["A"], ["B"]]))).toMatchObject({
+      newThreshold: 2,
+      changes: true,
+    })
+    expect(planKeys(m, rule([["A"], ["B"]]))).toMatchObject({ changes: false })
+  })
+
   it("should diff groups the rule adds and groups it drops", () => {
     expect(planKeys(meta([["A"]]), rule([["A"], ["B"]])).diffs).toEqual([
       { common: ["A"], added: [], removed: [] },
