@@ -106,6 +106,18 @@ describe("Shamir over GF(2^8)", () => {
     expect(three[2]).toEqual(Uint8Array.from([6, 3]))
   })
 
+  it("should wipe each byte's random coefficients once its shares are computed", () => {
+    const handed: Uint8Array[] = []
+    const shares = split(Uint8Array.from([5, 6, 7]), 3, 3, (n) => {
+      const c = Uint8Array.from({ length: n }, (_, i) => 0x40 + i + handed.length)
+      handed.push(c)
+      return c
+    })
+    expect(handed.map((c) => c.length)).toEqual([2, 2, 2])
+    for (const c of handed) expect([...c]).toEqual([0, 0])
+    expect(combine(shares)).toEqual(Uint8Array.from([5, 6, 7]))
+  })
+
   it.each([
     [2, 1],
     [2, 3],
