@@ -1,14 +1,12 @@
-import { closeSync, fstatSync, openSync, readSync } from "node:fs"
 import {
   BridgeError,
   ErrorCode,
   openStreamed,
-  STREAM_MIN_BYTES,
-  type ByteSource,
   type PieceProducer,
   type StreamOpening,
   type StreamOpenRequest,
 } from "../src/index.js"
+import { openFileSource, type FileSource } from "./file-source.js"
 import type { CliIO } from "./io.js"
 import type { SealFlags } from "./options.js"
 import { assertInPlaceWritable, writeError, type ResolvedTarget } from "./target.js"
@@ -40,7 +38,7 @@ export async function decryptInPieces(
   if (flags.inPlace === true && flags.output !== undefined) return false // the usual path reports it
   if (!io.exists(target.file)) return false
   if (flags.inPlace === true) await assertInPlaceWritable(target.file, io)
-  const file = openFile(target.file)
+  const file = openFileSource(target.file)
   if (file === null) return false
   try {
     await io.removeStaleTemps(target.file).catch(() => undefined)
@@ -73,39 +71,6 @@ export async function decryptInPieces(
   }
 }
 
-interface OpenFile {
-  readonly source: ByteSource
-  /** The file's size, modification and change times (ns), from fstat on the open descriptor. */
-  stamp(): string
-  /** stamp() when the file was opened, before anything was read. */
-  readonly opened: string
-  close(): void
-}
-
-/** A regular file of at least STREAM_MIN_BYTES, read with pread; null for anything else. */
-function openFile(path: string): OpenFile | null {
-  let fd: number
-  try {
-    fd = openSync(path, "r")
-  } catch {
-    return null // the usual path reports it in its words
-  }
-  const st = fstatSync(fd)
-  if (!st.isFile() || st.size < STREAM_MIN_BYTES) {
-    closeSync(fd)
-    return null
-  }
-  const source: ByteSource = {
-    size: st.size,
-    read: (into, position) => readSync(fd, into, 0, into.length, position),
-  }
-  const stamp = (): string => {
-    const s = fstatSync(fd, { bigint: true })
-    return `${String(s.size)}:${String(s.mtimeNs)}:${String(s.ctimeNs)}`
-  }
-  return { source, stamp, opened: stamp(), close: () => closeSync(fd) }
-}
-
 /**
  * stdout gets nothing until the MAC is checked, and the plaintext never touches the disk: the
  * first pass opens every value and checks the MAC with the output dropped; the second opens them
@@ -120,7 +85,7 @@ function openFile(path: string): OpenFile | null {
 async function writeOutTwice(
   io: CliIO,
   opening: StreamOpening,
-  file: OpenFile,
+  file: FileSource,
   source: string,
 ): Promise<void> {
   const before = file.opened

@@ -134,7 +134,7 @@ async function readExisting(file: string, io: CliIO): Promise<Uint8Array> {
  * pieces (a large file's sealed text), written one after another as they are made.
  */
 export async function writeResult(
-  target: Target,
+  target: Pick<Target, "path">,
   flags: SealFlags,
   data: Uint8Array | Iterable<Uint8Array> | PieceProducer,
   io: CliIO,

@@ -1,17 +1,66 @@
-import { encryptBinaryPieces, encryptDocument, encryptStreamed } from "../../src/index.js"
+import {
+  BridgeError,
+  encryptBinaryPieces,
+  encryptDocument,
+  encryptStreamed,
+  ErrorCode,
+  type PieceProducer,
+  type PiecesRequest,
+  type SealDeps,
+} from "../../src/index.js"
 import { resolveCreationRule } from "../creation.js"
+import { openFileSource, type FileSource } from "../file-source.js"
 import type { CliIO } from "../io.js"
 import { backendsFor } from "../key-backends.js"
 import { callOptions } from "../key-deps.js"
 import type { SealFlags } from "../options.js"
 import { emitOptions } from "./emit-options.js"
-import { loadTarget, writeResult } from "../target.js"
+import {
+  assertInPlaceWritable,
+  loadTarget,
+  resolveTarget,
+  writeResult,
+  type ResolvedTarget,
+} from "../target.js"
 
 export async function runEncrypt(file: string | undefined, flags: SealFlags, io: CliIO): Promise<void> {
-  const target = await loadTarget(file, flags, io, true)
-  const creation = await resolveCreationRule(flags, io, target.name)
-  const req = {
-    input: target.input,
+  const resolved = resolveTarget(file, flags, true)
+  const large = await openLarge(resolved, flags, io)
+  try {
+    const loaded = large === null ? await loadTarget(file, flags, io, true) : null
+    const creation = await resolveCreationRule(flags, io, resolved.name)
+    if (large !== null && !resolved.fromStdin && (await encryptLarge(resolved, large, creation, flags, io)))
+      return
+    const target = loaded ?? (await loadTarget(file, flags, io, true))
+    const req = request(target, target.input, creation, flags, io)
+    const deps = sealDeps(io)
+    // A large file's sealed text is written piece by piece as it is made.
+    const sealed =
+      (await encryptBinaryPieces(req, deps)) ??
+      (await encryptStreamed(req, deps)) ??
+      (await encryptDocument(req, deps))
+    await writeResult(target, flags, sealed, io, false)
+  } finally {
+    large?.close()
+  }
+}
+
+type Creation = Awaited<ReturnType<typeof resolveCreationRule>>
+
+const sealDeps = (io: CliIO): SealDeps => ({
+  now: () => io.now(),
+  randomBytes: (n: number) => io.randomBytes(n),
+})
+
+function request<I extends PiecesRequest["input"]>(
+  target: Pick<ResolvedTarget, "name" | "inputFormat" | "outputFormat">,
+  input: I,
+  creation: Creation,
+  flags: SealFlags,
+  io: CliIO,
+): PiecesRequest & { readonly input: I } {
+  return {
+    input,
     source: target.name,
     inputFormat: target.inputFormat,
     outputFormat: target.outputFormat,
@@ -22,11 +71,46 @@ export async function runEncrypt(file: string | undefined, flags: SealFlags, io:
     emit: emitOptions(flags, creation.stores, target.outputFormat),
     call: callOptions(io, flags),
   }
-  const deps = { now: () => io.now(), randomBytes: (n: number) => io.randomBytes(n) }
-  // A large file's sealed text is written piece by piece as it is made.
-  const sealed =
-    (await encryptBinaryPieces(req, deps)) ??
-    (await encryptStreamed(req, deps)) ??
-    (await encryptDocument(req, deps))
-  await writeResult(target, flags, sealed, io, false)
+}
+
+/**
+ * A large binary, JSON or YAML file to be read in pieces, never whole (the one-pass sealers read
+ * it twice); null where the whole-file path applies or reports the error in its words.
+ */
+async function openLarge(t: ResolvedTarget, flags: SealFlags, io: CliIO): Promise<FileSource | null> {
+  if (t.fromStdin || t.file === "/dev/stdin" || t.inputFormat !== t.outputFormat) return null
+  if (t.inputFormat !== "binary" && t.inputFormat !== "json" && t.inputFormat !== "yaml") return null
+  if (flags.inPlace === true && flags.output !== undefined) return null
+  if (!io.exists(t.file)) return null
+  if (flags.inPlace === true) await assertInPlaceWritable(t.file, io)
+  const file = openFileSource(t.file)
+  if (file === null) return null
+  await io.removeStaleTemps(t.file).catch(() => undefined)
+  return file
+}
+
+/** Seals a large file read in pieces; false when the one-pass sealers refuse it (nothing written). */
+async function encryptLarge(
+  target: ResolvedTarget & { readonly fromStdin: false },
+  file: FileSource,
+  creation: Creation,
+  flags: SealFlags,
+  io: CliIO,
+): Promise<boolean> {
+  const req = request(target, file.source, creation, flags, io)
+  const deps = sealDeps(io)
+  const sealed = (await encryptBinaryPieces(req, deps)) ?? (await encryptStreamed(req, deps))
+  if (sealed === null) return false
+  const produce: PieceProducer = (write) => {
+    if (typeof sealed === "function") sealed(write)
+    else for (const piece of sealed) write(piece)
+    // Read twice, so a file written to meanwhile may have given the two passes different bytes.
+    if (file.stamp() !== file.opened) {
+      throw new BridgeError(ErrorCode.ReadInput, `${target.file}: the file changed while it was sealed`, {
+        hint: "seal it again once nothing is writing to it",
+      })
+    }
+  }
+  await writeResult(target, flags, produce, io, false)
+  return true
 }

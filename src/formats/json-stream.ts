@@ -31,7 +31,18 @@ export function streamJson(
   walker: StreamWalker,
   sink: PieceSink,
 ): boolean {
-  return run(new BytesSource(input), indent, walker, sink, false, {}) !== null
+  return streamJsonFrom(new BytesSource(input), indent, walker, sink)
+}
+
+/** streamJson over a source (a large file read in pieces, `piece` bytes at a time, never held whole). */
+export function streamJsonFrom(
+  input: ByteSource,
+  indent: string,
+  walker: StreamWalker,
+  sink: PieceSink,
+  piece?: number,
+): boolean {
+  return run(input, indent, walker, sink, false, piece === undefined ? {} : { piece }) !== null
 }
 
 /**

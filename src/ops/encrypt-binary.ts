@@ -4,7 +4,7 @@ import { metadataToTree } from "../seal/metadata.js"
 import { sealBinaryStream } from "../seal/seal-binary.js"
 import type { SealDeps } from "../seal/seal.js"
 import { entry, map, str } from "../tree/node.js"
-import type { EncryptRequest } from "./encrypt-document.js"
+import type { PiecesRequest } from "./pieces-request.js"
 
 /** Files at least this large take the streaming path (smaller ones gain nothing from it). */
 export const STREAM_MIN_BYTES = 1 << 20
@@ -16,16 +16,18 @@ const PLACEHOLDER = "@@sealbridge-binary-value@@"
  * `encrypt` of a binary file (binary in, binary out) as pieces of output, for files of at least
  * `minBytes`: the same bytes encryptDocument writes, but the sealed text (4/3 of the input) is
  * produced piece by piece while the caller writes it, so peak memory stays near the input's
- * size. null when this path does not apply; the caller then uses encryptDocument.
+ * size (a file read in pieces, a {@link ByteSource}, is not held at all: it is read twice, once
+ * for the MAC and once to encrypt). null when this path does not apply; the caller then uses
+ * encryptDocument.
  * @throws BridgeError CONFIG (no keys) | KEY_BACKEND, before any piece is produced
  */
 export async function encryptBinaryPieces(
-  req: EncryptRequest,
+  req: PiecesRequest,
   deps: SealDeps,
   minBytes = STREAM_MIN_BYTES,
 ): Promise<Iterable<Uint8Array> | null> {
-  if (req.inputFormat !== "binary" || req.outputFormat !== "binary" || req.input.length < minBytes)
-    return null
+  const size = req.input instanceof Uint8Array ? req.input.length : req.input.size
+  if (req.inputFormat !== "binary" || req.outputFormat !== "binary" || size < minBytes) return null
   if (req.keyGroups.every((g) => g.length === 0)) {
     throw new BridgeError(ErrorCode.Config, `${req.source}: no master keys to encrypt with`, {
       hint: "pass --age <recipient>, set SOPS_AGE_RECIPIENTS, or add a creation rule to .sops.yaml",

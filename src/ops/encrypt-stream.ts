@@ -3,9 +3,10 @@ import { DOTENV_PREFIX, dotenvEntry } from "../formats/dotenv.js"
 import { plainDotenvItems, streamDotenv } from "../formats/dotenv-stream.js"
 import { flattenMetadata } from "../formats/flatten.js"
 import { emitJson } from "../formats/json-emit.js"
-import { streamJson } from "../formats/json-stream.js"
+import { BytesSource, type ByteSource } from "../formats/byte-source.js"
+import { streamJsonFrom } from "../formats/json-stream.js"
 import { PieceSink, type PieceProducer } from "../formats/piece-sink.js"
-import { streamYaml } from "../formats/yaml-stream.js"
+import { streamYamlFrom } from "../formats/yaml-stream.js"
 import { writeYaml } from "../formats/yaml-write.js"
 import { entry, map, type MapItem } from "../tree/node.js"
 import { metadataToTree } from "../seal/metadata.js"
@@ -21,28 +22,29 @@ import { wrapDataKey } from "../seal/wrap.js"
 import type { WrappedKey } from "../keys/backend.js"
 import { checkOnly, type StreamWalker } from "../tree/stream-walk.js"
 import { STREAM_MIN_BYTES } from "./encrypt-binary.js"
-import type { EncryptRequest } from "./encrypt-document.js"
-import { isBlank } from "./blank.js"
+import { sourceOf, type PiecesRequest } from "./pieces-request.js"
+import { isBlankSource } from "./blank.js"
 
 /** How a format is read and written in one pass: the document into the sink, then the metadata. */
 interface StreamFormat {
   /** false: this input is not for the one-pass path (the tree path reads it, and reports errors). */
-  body(input: Uint8Array, walker: StreamWalker, sink: PieceSink, checking: boolean): boolean
+  body(input: ByteSource, walker: StreamWalker, sink: PieceSink, checking: boolean, piece?: number): boolean
   tail(metadata: SealMetadata): string
 }
 
-function jsonStream(req: EncryptRequest): StreamFormat {
+function jsonStream(req: PiecesRequest): StreamFormat {
   const indent = req.emit?.indent === undefined ? "\t" : " ".repeat(req.emit.indent)
   return {
-    body: (input, walker, sink) => streamJson(input, indent, walker, sink),
+    body: (input, walker, sink, _checking, piece) => streamJsonFrom(input, indent, walker, sink, piece),
     tail: (m) => `${indent}"sops": ${emitJson(metadataToTree(m), indent, 1)}\n}\n`,
   }
 }
 
-function yamlStream(req: EncryptRequest): StreamFormat {
+function yamlStream(req: PiecesRequest): StreamFormat {
   const best = req.emit?.indent ?? 4
   return {
-    body: (input, walker, sink, checking) => streamYaml(input, best, walker, sink, checking),
+    body: (input, walker, sink, checking, piece) =>
+      streamYamlFrom(input, piece === undefined ? {} : { piece }, best, walker, sink, checking),
     // The root writer on the `sops` entry alone: the document's entries are already written.
     tail: (m) => writeYaml([map([entry("sops", metadataToTree(m))])], best),
   }
@@ -54,7 +56,9 @@ function dotenvStream(): StreamFormat {
   let items: readonly MapItem[] | null = null
   return {
     body: (input, walker, sink, checking) => {
-      if (checking) items = plainDotenvItems(input)
+      // Its reader takes the whole file: a file read in pieces is not for this path.
+      if (!(input instanceof BytesSource)) return false
+      if (checking) items = plainDotenvItems(input.bytes)
       if (items === null) return false
       if (!checking) streamDotenv(items, walker, sink)
       return true
@@ -66,7 +70,7 @@ function dotenvStream(): StreamFormat {
   }
 }
 
-const formatFor = (req: EncryptRequest): StreamFormat | null =>
+const formatFor = (req: PiecesRequest): StreamFormat | null =>
   req.inputFormat === "json"
     ? jsonStream(req)
     : req.inputFormat === "yaml"
@@ -82,21 +86,25 @@ const formatFor = (req: EncryptRequest): StreamFormat | null =>
  * near the input's size while the sealed text is several times larger. A first pass checks the
  * whole input, and the data key is wrapped, before the first piece: nothing is written for input
  * this path does not take, and a key that cannot wrap fails before any output.
- * dotenv takes this path at any size.
+ * dotenv takes this path at any size, when its bytes are in memory. An input read in pieces (a
+ * {@link ByteSource}) is read twice and never held, `piece` bytes at a time (tests: a few, to cut
+ * every token somewhere): the second pass must read what the first read.
  * null when this path does not apply (smaller files, other formats, several key groups, whose
  * Shamir split draws randomness after the values); the caller then uses encryptDocument.
  * @throws BridgeError KEY_WRAP, before any piece is produced
  */
 export async function encryptStreamed(
-  req: EncryptRequest,
+  req: PiecesRequest,
   deps: SealDeps,
   minBytes = STREAM_MIN_BYTES,
+  piece?: number,
 ): Promise<PieceProducer | null> {
-  if (req.input.length < (req.inputFormat === "dotenv" ? 0 : minBytes)) return null
-  if (req.inputFormat !== req.outputFormat || isBlank(req.input)) return null
+  const input = sourceOf(req.input)
+  if (input.size < (req.inputFormat === "dotenv" ? 0 : minBytes)) return null
+  if (req.inputFormat !== req.outputFormat || isBlankSource(input)) return null
   if (req.keyGroups.length !== 1 || req.keyGroups[0]?.length === 0) return null
   const format = formatFor(req)
-  if (format === null || !format.body(req.input, checkOnly, new PieceSink(null), true)) return null
+  if (format === null || !format.body(input, checkOnly, new PieceSink(null), true, piece)) return null
   const dataKey = deps.randomBytes(32)
   let keyGroups: WrappedKey[][]
   try {
@@ -116,7 +124,7 @@ export async function encryptStreamed(
     try {
       const sealer = new StreamSealer(dataKey, rule, req.macOnlyEncrypted, (n) => deps.randomBytes(n))
       const sink = new PieceSink(write)
-      if (!format.body(req.input, sealer, sink, false))
+      if (!format.body(input, sealer, sink, false, piece))
         throw new BridgeError(ErrorCode.Internal, `${req.source}: the input changed while it was sealed`)
       const { lastModified, mac } = sealer.finish(deps.now())
       sink.add(

@@ -1,4 +1,5 @@
 import { createCipheriv } from "node:crypto"
+import { BytesSource, type ByteSource } from "../formats/byte-source.js"
 import { formatLastModified, reformatRfc3339 } from "../util/rfc3339.js"
 import { MacBuilder } from "./mac.js"
 import { SOPS_VERSION, type SealMetadata } from "./metadata-types.js"
@@ -33,17 +34,18 @@ export interface StreamedBinarySeal {
  * leaves `data` unsealed: the caller uses sealTree.
  */
 export async function sealBinaryStream(
-  plaintext: Uint8Array,
+  plaintext: Uint8Array | ByteSource,
   opts: SealOptions,
   deps: SealDeps,
 ): Promise<StreamedBinarySeal | null> {
-  if (plaintext.length === 0 || opts.reuse !== undefined) return null
+  const source = plaintext instanceof Uint8Array ? new BytesSource(plaintext) : plaintext
+  if (source.size === 0 || opts.reuse !== undefined) return null
   if (!policyFor(opts.rule).shouldSeal(["data"], [[]], false)) return null
   const dataKey = deps.randomBytes(32)
   try {
     const macOnly = opts.macOnlyEncrypted === true
     const mac = new MacBuilder(macOnly)
-    mac.add(plaintext)
+    for (const piece of piecesOf(source)) mac.add(piece)
     const iv = deps.randomBytes(32)
     // The key is copied into the cipher context now, so it can be wiped before any piece is made.
     const cipher = createCipheriv("aes-256-gcm", dataKey, iv)
@@ -77,14 +79,37 @@ export async function sealBinaryStream(
       },
       *pieces() {
         yield "ENC[AES256_GCM,data:"
-        for (let at = 0; at < plaintext.length; at += PIECE_BYTES) {
-          yield cipher.update(plaintext.subarray(at, at + PIECE_BYTES)).toString("base64")
-        }
+        for (const piece of piecesOf(source)) yield cipher.update(piece).toString("base64")
         cipher.final()
         yield `,iv:${ivText},tag:${cipher.getAuthTag().toString("base64")},type:str]`
       },
     }
   } finally {
     dataKey.fill(0)
+  }
+}
+
+/**
+ * The source's bytes, PIECE_BYTES at a time (the last piece may be shorter): views of bytes in
+ * memory, else read into one reused buffer (each piece is used before the next is read). Reading
+ * stops at the first short read, as every reader of a source does.
+ */
+function* piecesOf(source: ByteSource): Generator<Uint8Array> {
+  if (source instanceof BytesSource) {
+    for (let at = 0; at < source.size; at += PIECE_BYTES) yield source.bytes.subarray(at, at + PIECE_BYTES)
+    return
+  }
+  const buf = Buffer.allocUnsafe(PIECE_BYTES)
+  for (let at = 0; at < source.size;) {
+    let n = 0
+    while (n < buf.length && at + n < source.size) {
+      const got = source.read(buf.subarray(n), at + n)
+      if (got === 0) break
+      n += got
+    }
+    if (n === 0) return
+    yield buf.subarray(0, n)
+    if (n < buf.length) return
+    at += n
   }
 }

@@ -17,7 +17,14 @@ export interface CliResult {
  */
 export async function runCli(
   args: readonly string[],
-  opts: { env?: Record<string, string>; cwd?: string; stdin?: Uint8Array | string; home?: string } = {},
+  opts: {
+    env?: Record<string, string>
+    cwd?: string
+    stdin?: Uint8Array | string
+    home?: string
+    /** Replaces these parts of the real IO (e.g. a readFile that must not be called). */
+    io?: Partial<CliIO>
+  } = {},
 ): Promise<CliResult> {
   const out: Uint8Array[] = []
   let err = ""
@@ -37,6 +44,7 @@ export async function runCli(
       Promise.resolve(
         typeof opts.stdin === "string" ? enc.encode(opts.stdin) : (opts.stdin ?? new Uint8Array()),
       ),
+    ...opts.io,
   }
   const code = await run(args, io)
   const stdoutBytes = new Uint8Array(Buffer.concat(out))

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest"
 import { encryptDocument } from "../../../src/ops/encrypt-document.js"
 import { encryptStreamed } from "../../../src/ops/encrypt-stream.js"
 import { jsonDocument } from "./json-docs.js"
-import { fakeAge, fixedDeps, produced, rules, sealRequest } from "./stream-helpers.js"
+import { fakeAge, fileLike, fixedDeps, produced, rules, sealRequest } from "./stream-helpers.js"
 
 // The one-pass JSON seal must write byte for byte what the tree path writes.
 
@@ -48,4 +48,19 @@ describe("JSON sealed in one pass", () => {
     expect(await encryptStreamed(twoGroups, fixedDeps(), 0)).toBeNull()
     expect(await encryptStreamed(sealRequest(ok, "json", {}), fixedDeps(), 0)).not.toBeNull()
   })
+
+  test.prop({ doc: jsonDocument, rule: rules, piece: fc.integer({ min: 1, max: 97 }) }, { numRuns: 200 })(
+    "should seal a file read in pieces byte for byte as the same bytes in memory",
+    async (c) => {
+      const bytes = Buffer.from(c.doc)
+      const whole = await encryptStreamed(sealRequest(bytes, "json", c), fixedDeps(), 0)
+      const file = fileLike(bytes)
+      const req = { ...sealRequest(bytes, "json", c), input: file }
+      const inPieces = await encryptStreamed(req, fixedDeps(), 0, c.piece)
+      if (whole === null) return void expect(inPieces).toBeNull()
+      if (inPieces === null) throw new Error("a file read in pieces was handed over")
+      expect(produced(inPieces)).toBe(produced(whole))
+      expect(file.reads).toBeGreaterThan(0)
+    },
+  )
 })

@@ -1,4 +1,5 @@
 import fc from "fast-check"
+import { BytesSource, type ByteSource } from "../../../src/formats/byte-source.js"
 import type { KeyBackend, WrappedKey } from "../../../src/keys/backend.js"
 import type { FormatName } from "../../../src/formats/format.js"
 import type { PieceProducer } from "../../../src/formats/piece-sink.js"
@@ -64,3 +65,22 @@ export const rules: fc.Arbitrary<SelectionRule | null> = fc.constantFrom<Selecti
   { kind: RuleKind.UnencryptedCommentRegex, value: " c" },
   { kind: RuleKind.EncryptedCommentRegex, value: "spaced|ü" },
 )
+
+/**
+ * The bytes as a file read in pieces would give them: not a BytesSource, so no reader takes
+ * them whole; each read fills what it can, as pread on a regular file does. `reads` counts them.
+ */
+export function fileLike(bytes: Uint8Array): ByteSource & { readonly reads: number } {
+  const inner = new BytesSource(bytes)
+  let reads = 0
+  return {
+    size: inner.size,
+    get reads() {
+      return reads
+    },
+    read: (into, at) => {
+      reads++
+      return inner.read(into, at)
+    },
+  }
+}

@@ -5,7 +5,7 @@ import { readYamlLines } from "../../../src/formats/yaml-line-read.js"
 import { encryptDocument } from "../../../src/ops/encrypt-document.js"
 import { encryptStreamed } from "../../../src/ops/encrypt-stream.js"
 import { yamlDoc } from "../formats/yaml-docs.js"
-import { fixedDeps, produced, rules, sealRequest } from "./stream-helpers.js"
+import { fileLike, fixedDeps, produced, rules, sealRequest } from "./stream-helpers.js"
 
 // The one-pass YAML seal must write byte for byte what the tree path writes, and take every
 // document the line reader takes.
@@ -45,4 +45,19 @@ describe("YAML sealed in one pass", () => {
       expect(await encryptStreamed(sealRequest(Buffer.from(doc), "yaml", {}), fixedDeps(), 0)).toBeNull()
     }
   })
+
+  test.prop({ doc: yamlDoc, rule: rules, piece: fc.integer({ min: 1, max: 97 }) }, { numRuns: 200 })(
+    "should seal a file read in pieces byte for byte as the same bytes in memory",
+    async (c) => {
+      const bytes = Buffer.from(c.doc)
+      const whole = await encryptStreamed(sealRequest(bytes, "yaml", c), fixedDeps(), 0)
+      const file = fileLike(bytes)
+      const req = { ...sealRequest(bytes, "yaml", c), input: file }
+      const inPieces = await encryptStreamed(req, fixedDeps(), 0, c.piece)
+      if (whole === null) return void expect(inPieces).toBeNull()
+      if (inPieces === null) throw new Error("a file read in pieces was handed over")
+      expect(produced(inPieces)).toBe(produced(whole))
+      expect(file.reads).toBeGreaterThan(0)
+    },
+  )
 })
