@@ -5,6 +5,7 @@ import { access, readFile, stat } from "node:fs/promises"
 import { homedir } from "node:os"
 import type { PieceProducer } from "../src/index.js"
 import { removeStaleTemps, resolveLinks, writeFileSafely } from "./safe-write.js"
+import { boundYoungGeneration } from "./young-gen.js"
 
 /** Everything the CLI touches outside itself; tests pass their own. */
 export interface CliIO {
@@ -49,6 +50,11 @@ export interface CliIO {
   runCommand(cmd: string, env: Readonly<Record<string, string>>): Promise<string>
   now(): Date
   randomBytes(n: number): Uint8Array
+  /**
+   * Keeps V8's young generation at its first size for the rest of the process (cli/young-gen.ts):
+   * called before a large file's one-pass run, never for a small file. Absent: nothing is done.
+   */
+  boundYoungGeneration?(): void
   /** Whether stdout / stderr are terminals (colour, progress bar); absent: not a terminal. */
   readonly stdoutIsTTY?: boolean
   readonly stderrIsTTY?: boolean
@@ -105,6 +111,7 @@ export function realIO(): CliIO {
       }),
     now: () => new Date(),
     randomBytes: pooledRandomBytes,
+    boundYoungGeneration,
     stdoutIsTTY: process.stdout.isTTY,
     stderrIsTTY: process.stderr.isTTY,
   }

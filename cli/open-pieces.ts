@@ -40,6 +40,7 @@ export async function decryptInPieces(
   if (flags.inPlace === true) await assertInPlaceWritable(target.file, io)
   const file = openFileSource(target.file)
   if (file === null) return false
+  io.boundYoungGeneration?.()
   try {
     await io.removeStaleTemps(target.file).catch(() => undefined)
     const req = request()

@@ -18,9 +18,10 @@ import { createRequire } from "node:module"
 import { join } from "node:path"
 
 export const LAZY_PACKAGES = ["yaml", "re2js"]
-// Node's own modules that most runs never call (editor, key commands, gpg, prompts), but whose
-// loading costs a few milliseconds each when required at start on Node 20.
-export const LAZY_BUILTINS = ["node:child_process", "node:readline"]
+// Node's own modules that most runs never call (editor, key commands, gpg, prompts, the young
+// generation bound of a large file), but whose loading costs a few milliseconds each when
+// required at start on Node 20.
+export const LAZY_BUILTINS = ["node:child_process", "node:readline", "node:v8"]
 /** Package → vendor file, for packages the CLI reaches only through import(). */
 export const VENDOR_FILES = {
   "@aws-sdk/client-kms": "aws-sdk",

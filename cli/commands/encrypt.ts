@@ -86,6 +86,7 @@ async function openLarge(t: ResolvedTarget, flags: SealFlags, io: CliIO): Promis
   const file = openFileSource(t.file)
   if (file === null) return null
   await io.removeStaleTemps(t.file).catch(() => undefined)
+  io.boundYoungGeneration?.()
   return file
 }
 

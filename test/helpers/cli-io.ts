@@ -40,6 +40,8 @@ export async function runCli(
     writeErr: (d) => void (err += d),
     // In-process runs have no terminal: "press enter" sees end of input.
     waitForEnter: () => Promise.resolve(false),
+    // V8 flags are the whole process's: a test run's young generation is not the CLI's to bound.
+    boundYoungGeneration: () => undefined,
     readStdin: () =>
       Promise.resolve(
         typeof opts.stdin === "string" ? enc.encode(opts.stdin) : (opts.stdin ?? new Uint8Array()),
