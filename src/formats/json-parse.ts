@@ -34,8 +34,9 @@ class Parser {
     this.source = source
   }
 
-  fail(message: string): never {
-    const { line, column } = positionOf(this.s, this.i)
+  /** Fails at `at` (default: the current position), which is the offending character. */
+  fail(message: string, at = this.i): never {
+    const { line, column } = positionOf(this.s, at)
     throw new FormatError(this.source, line, `invalid json: ${message}`, { column })
   }
 
@@ -53,9 +54,9 @@ class Parser {
     if (c === "{") return this.object()
     if (c === "[") return this.array()
     if (c === '"') return scalar({ kind: "string", value: this.string() })
-    if (c === "t" && this.s.startsWith("true", this.i)) return this.word(4, { kind: "bool", value: true })
-    if (c === "f" && this.s.startsWith("false", this.i)) return this.word(5, { kind: "bool", value: false })
-    if (c === "n" && this.s.startsWith("null", this.i)) return this.word(4, { kind: "null" })
+    if (c === "t") return this.word("true", { kind: "bool", value: true })
+    if (c === "f") return this.word("false", { kind: "bool", value: false })
+    if (c === "n") return this.word("null", { kind: "null" })
     if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) return scalar(this.number())
     return this.fail(
       // Never the character itself: a broken plain file may be full of secrets.
@@ -63,8 +64,14 @@ class Parser {
     )
   }
 
-  word(n: number, v: Scalar): TreeNode {
-    this.i += n
+  /** A literal; a wrong character is reported where it is, as Go does (`tru}`: at the `}`). */
+  word(w: string, v: Scalar): TreeNode {
+    for (let k = 1; k < w.length; k++) {
+      const at = this.i + k
+      if (at >= this.s.length) this.fail("unexpected end of input", at)
+      if (this.s[at] !== w[k]) this.fail(`unexpected character in literal ${w}`, at)
+    }
+    this.i += w.length
     return scalar(v)
   }
 
@@ -92,12 +99,13 @@ class Parser {
       this.ws()
       items.push({ kind: "entry", key, value: this.value() })
       this.ws()
-      const c = this.s[this.i++]
+      const c = this.s[this.i]
+      if (c !== "," && c !== "}") this.fail('expected "," or "}" in an object')
+      this.i++
       if (c === "}") {
         this.depth--
         return { kind: "map", items }
       }
-      if (c !== ",") this.fail('expected "," or "}" in an object')
     }
   }
 
@@ -115,12 +123,13 @@ class Parser {
       this.ws()
       items.push(this.value())
       this.ws()
-      const c = this.s[this.i++]
+      const c = this.s[this.i]
+      if (c !== "," && c !== "]") this.fail('expected "," or "]" in an array')
+      this.i++
       if (c === "]") {
         this.depth--
         return { kind: "list", items }
       }
-      if (c !== ",") this.fail('expected "," or "]" in an array')
     }
   }
 
@@ -147,7 +156,8 @@ class Parser {
         const e = s[this.i++]
         if (e === "u") {
           const hex = s.slice(this.i, this.i + 4)
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail("bad \\u escape")
+          const bad = /^[0-9a-fA-F]{0,3}/.exec(hex)?.[0].length ?? 0
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail("bad \\u escape", this.i + bad)
           out += String.fromCharCode(parseInt(hex, 16))
           this.i += 4
         } else {
@@ -162,11 +172,11 @@ class Parser {
             t: "\t",
           }
           const v = e === undefined ? undefined : map[e]
-          if (v === undefined) this.fail("bad escape in a string")
+          if (v === undefined) this.fail("bad escape in a string", this.i - 1)
           out += v
         }
       } else if (c !== undefined && c.charCodeAt(0) < 32) {
-        this.fail("control character in a string")
+        this.fail("control character in a string", this.i - 1)
       } else {
         out += c
       }
@@ -178,7 +188,11 @@ class Parser {
     const m = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y
     m.lastIndex = this.i
     const r = m.exec(this.s)
-    if (r === null) this.fail("bad number")
+    // Where a digit was due: after "-", ".", or "e" and its sign (Go names that character).
+    const due = /-?(?:(?:0|[1-9]\d*)(?:\.(?=\D|$)|(?:\.\d+)?[eE][+-]?(?=\D|$)))?/y
+    due.lastIndex = this.i
+    const cut = due.exec(this.s)?.[0].length ?? 0
+    if (r === null || cut > r[0].length) this.fail("bad number", this.i + cut)
     this.i += r[0].length
     if (r[2] === undefined && r[3] === undefined) {
       const v = BigInt(r[0])

@@ -56,22 +56,32 @@ describe("JSON reader", () => {
     expect(parseJson('"x\\n"', "f")).toEqual(str("x\n"))
   })
 
-  // The column of a separator or control-character error is the one after it (the reader has
-  // consumed it), as the existing messages have it.
+  // The column is the offending character's: the one Go's encoding/json names ("invalid
+  // character '"' after object key:value pair", "'\t' in string literal", "'G' in \u
+  // hexadecimal character escape", "'}' in literal true"); sops prints no position itself.
   it.each([
     ["", "1:1", "unexpected end of input"],
     ["{}x", "1:3", "unexpected text after the top-level value"],
     ["@", "1:1", "unexpected character"],
     ["{\n  1: 2}", "2:3", "expected a string key"],
     ['{"a" 1}', "1:6", 'expected ":" after a key'],
-    ['{"a": 1 "b": 2}', "1:10", 'expected "," or "}" in an object'],
-    ["[1 2]", "1:5", 'expected "," or "]" in an array'],
-    ['"\\x"', "1:4", "bad escape in a string"],
-    ['"\\u12G4"', "1:4", "bad \\u escape"],
-    ['"a\tb"', "1:4", "control character in a string"],
+    ['{"a": 1 "b": 2}', "1:9", 'expected "," or "}" in an object'],
+    ['{\n  "a": 1\n  "b": 2\n}', "3:3", 'expected "," or "}" in an object'],
+    ['{"a": 01}', "1:8", 'expected "," or "}" in an object'],
+    ["[1 2]", "1:4", 'expected "," or "]" in an array'],
+    ['"\\x"', "1:3", "bad escape in a string"],
+    ['"\\u12G4"', "1:6", "bad \\u escape"],
+    ['"\\u12', "1:6", "bad \\u escape"],
+    ['"a\tb"', "1:3", "control character in a string"],
+    ['{\n  "a": "x\ty"\n}', "2:10", "control character in a string"],
     ['"abc', "1:5", "unterminated string"],
-    ["-x", "1:1", "bad number"],
-    ["tru", "1:1", "unexpected character"],
+    ["-x", "1:2", "bad number"],
+    ["[1.]", "1:4", "bad number"],
+    ["[1.5e+]", "1:7", "bad number"],
+    ["tru", "1:4", "unexpected end of input"],
+    ['{"a": tru}', "1:10", "unexpected character in literal true"],
+    ["nul", "1:4", "unexpected end of input"],
+    ["fals3", "1:5", "unexpected character in literal false"],
   ])("should refuse %j at %s: %s", (text, at, message) => {
     expect(errorOf(() => parseJson(text, "f.json"))).toBe(`FORMAT f.json:${at}: invalid json: ${message}`)
   })
