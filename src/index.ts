@@ -175,5 +175,6 @@ export type { PiecesRequest } from "./ops/pieces-request.js"
 export { decryptStreamed } from "./ops/decrypt-stream.js"
 // bounded memory (issue 13): a large sealed YAML/JSON file opened in 64 KiB pieces, not whole
 export { openStreamed, type StreamOpening, type StreamOpenRequest } from "./ops/decrypt-stream.js"
+export { extractStreamed } from "./ops/extract-stream.js"
 export type { ByteSource } from "./formats/byte-source.js"
 export type { PieceProducer } from "./formats/piece-sink.js"

@@ -10,6 +10,7 @@ import type { CliIO } from "../io.js"
 import { openersFor } from "../key-backends.js"
 import { callOptions } from "../key-deps.js"
 import type { SealFlags } from "../options.js"
+import { extractInPieces } from "../extract-pieces.js"
 import { decryptInPieces } from "../open-pieces.js"
 import { loadTarget, resolveTarget, writeResult } from "../target.js"
 import { emitOptions } from "./emit-options.js"
@@ -31,7 +32,8 @@ export async function runDecrypt(file: string | undefined, flags: SealFlags, io:
     emit: emitOptions(flags),
     call: callOptions(io, flags),
   })
-  // A large sealed YAML/JSON file is read and opened in pieces, the plaintext staged in a temp file.
+  // A large sealed YAML/JSON file is read and opened in pieces (--extract: only its part is kept).
+  if (await extractInPieces(resolved, flags, io, request)) return
   if (await decryptInPieces(resolved, flags, io, request)) return
   const target = await loadTarget(file, flags, io, false)
   // The input is not needed afterwards: a large binary file is decrypted over its own bytes.

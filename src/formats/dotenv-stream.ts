@@ -27,7 +27,7 @@ export function plainDotenvItems(input: Uint8Array): readonly MapItem[] | null {
  * @throws FormatError for a nested value (none come from a dotenv file)
  */
 export function streamDotenv(items: readonly MapItem[], walker: StreamWalker, sink: PieceSink): void {
-  walker.open()
+  walker.open("map")
   for (const it of items) {
     if (it.kind === "comment") {
       sink.add(dotenvComment(walker.comment(it.text)))

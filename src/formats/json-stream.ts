@@ -147,7 +147,7 @@ class JsonStream {
   #openedRoot(): void {
     this.#nest()
     this.i++
-    this.#walker.open()
+    this.#walker.open("map")
     let written = 0
     for (;;) {
       this.#ws()
@@ -217,7 +217,7 @@ class JsonStream {
   #object(depth: number, root: boolean): void {
     this.#nest()
     this.i++
-    this.#walker.open()
+    this.#walker.open("map")
     this.#ws()
     const empty = this.#c() === 0x7d
     if (empty && !root) this.#sink.add("{}")
@@ -252,7 +252,7 @@ class JsonStream {
   #array(depth: number): void {
     this.#nest()
     this.i++
-    this.#walker.open()
+    this.#walker.open("list")
     this.#ws()
     if (this.#c() === 0x5d) {
       this.i++

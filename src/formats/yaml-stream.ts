@@ -1,5 +1,5 @@
 import type { Scalar } from "../tree/node.js"
-import type { StreamWalker } from "../tree/stream-walk.js"
+import type { ContainerKind, StreamWalker } from "../tree/stream-walk.js"
 import { BytesSource, readRange, type ByteSource } from "./byte-source.js"
 import { ByteWindow, textCheck, type WindowOptions } from "./byte-window.js"
 import { LineCursor } from "./line-cursor.js"
@@ -137,7 +137,7 @@ class WriteEvents implements YamlEvents {
 
   #start(map: boolean): void {
     const parent = this.#open[this.#open.length - 1]
-    this.#walker.open()
+    this.#walker.open(map ? "map" : "list")
     if (parent === undefined) return void this.#open.push({ map, indent: 0, lead: null, head: "" })
     if (parent.map) {
       this.#sink.add(`${parent.head}\n`)
@@ -168,15 +168,15 @@ class WriteEvents implements YamlEvents {
     this.#end()
   }
   emptyMap(): void {
-    this.#empty("{}")
+    this.#empty("map", "{}")
   }
   emptyList(): void {
-    this.#empty("[]")
+    this.#empty("list", "[]")
   }
 
-  #empty(text: string): void {
+  #empty(kind: ContainerKind, text: string): void {
     const top = this.#top()
-    this.#walker.open()
+    this.#walker.open(kind)
     this.#walker.close()
     this.#sink.add(`${top.map ? top.head : `${this.#prefix(top)}-`} ${text}\n`)
     this.#walker.item(top.map)

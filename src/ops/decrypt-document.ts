@@ -65,7 +65,7 @@ function onlyExtracted(first: Branch | undefined, req: DecryptRequest): { only?:
 }
 
 /** The plaintext cannot be written in the output format: sops' "Error dumping file", exit 4. */
-function dumping(emit: () => Uint8Array): Uint8Array {
+export function dumping(emit: () => Uint8Array): Uint8Array {
   try {
     return emit()
   } catch (err) {

@@ -15,7 +15,7 @@ import type { DecryptRequest } from "./decrypt-document.js"
 import { STREAM_MIN_BYTES } from "./encrypt-binary.js"
 
 /** A sealed file split for one-pass opening: its metadata, and how to read the data part. */
-interface Layout {
+export interface Layout {
   readonly metadata: SealMetadata
   /** Whether the data part is for this path (a first pass, before any key is used). */
   check(): boolean
@@ -69,13 +69,7 @@ export async function openStreamed(
 ): Promise<StreamOpening | null> {
   if (source.size < (opts.minBytes ?? STREAM_MIN_BYTES) || req.inputFormat !== req.outputFormat) return null
   if (req.extract !== undefined && req.extract.length > 0) return null
-  const piece = opts.piece
-  const layout =
-    req.inputFormat === "json"
-      ? jsonLayout(source, req, piece)
-      : req.inputFormat === "yaml"
-        ? yamlLayout(source, req, piece)
-        : null
+  const layout = streamLayout(req, source, opts.piece)
   if (layout === null || !layout.check()) return null
   const dataKey = await decryptDataKey(layout.metadata, req.openers, {
     source: req.source,
@@ -124,6 +118,16 @@ export async function decryptStreamed(
   } finally {
     opening.dispose()
   }
+}
+
+/**
+ * How a sealed JSON or YAML file is read in one pass (its metadata already read); null for other
+ * formats and for files whose metadata cannot be found that way (the tree path reads them).
+ */
+export function streamLayout(req: StreamOpenRequest, source: ByteSource, piece?: number): Layout | null {
+  if (req.inputFormat === "json") return jsonLayout(source, req, piece)
+  if (req.inputFormat === "yaml") return yamlLayout(source, req, piece)
+  return null
 }
 
 function metadataOf(tree: MapNode | null, source: string): SealMetadata | null {

@@ -43,19 +43,26 @@ export function extractNode(root: TreeNode, steps: readonly ExtractStep[]): Tree
   let node = root
   for (const step of steps) {
     if (step.kind === "key") {
-      if (node.kind !== "map") throw missing(`component ['${step.key}'] not found`)
+      if (node.kind !== "map") throw stepMissing(node.kind, step)
       const found = node.items.find((it) => it.kind === "entry" && it.key === step.key)
-      if (found === undefined || found.kind !== "entry") throw missing(`component ['${step.key}'] not found`)
+      if (found === undefined || found.kind !== "entry") throw stepMissing(node.kind, step)
       node = found.value
     } else {
-      if (node.kind !== "list") throw missing(`component [${step.index}] not found`)
+      if (node.kind !== "list") throw stepMissing(node.kind, step)
       const values = node.items.filter((it) => it.kind !== "comment")
       const next = values[step.index]
-      if (next === undefined) throw missing(`component [${step.index}] accesses out of bounds`)
+      if (next === undefined) throw stepMissing(node.kind, step)
       node = next
     }
   }
   return node
+}
+
+/** extractNode's error when `step` cannot be taken from a node of `kind`. */
+export function stepMissing(kind: TreeNode["kind"], step: ExtractStep): BridgeError {
+  if (step.kind === "key") return missing(`component ['${step.key}'] not found`)
+  if (kind === "list") return missing(`component [${step.index}] accesses out of bounds`)
+  return missing(`component [${step.index}] not found`)
 }
 
 /** Every leaf and comment object inside `node` (the set unsealTree's `only` takes). */

@@ -1,6 +1,6 @@
 import { createSecretKey, type KeyObject } from "node:crypto"
 import type { Scalar } from "../tree/node.js"
-import type { StreamWalker } from "../tree/stream-walk.js"
+import type { ContainerKind, StreamWalker } from "../tree/stream-walk.js"
 import { MacBuilder } from "./mac.js"
 import type { SelectionRule } from "./metadata-types.js"
 import { policyFor, type Policy } from "./policy.js"
@@ -28,7 +28,7 @@ export abstract class StreamKeyedWalk implements StreamWalker {
     this.keyObject = createSecretKey(dataKey)
   }
 
-  open(): void {
+  open(_kind: ContainerKind): void {
     this.levels.push([])
   }
 

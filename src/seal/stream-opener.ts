@@ -64,6 +64,15 @@ export class StreamOpener extends StreamKeyedWalk {
     return out
   }
 
+  /**
+   * A comment left as it is (not opened): it still counts for the comment rules, with its
+   * sealed text, as unsealTree's `only` leaves it (--extract --ignore-mac outside the path).
+   */
+  keepComment(text: string): string {
+    this.currentLevel()?.push(text)
+    return text
+  }
+
   /** The MAC over every value met, as sops stores it before sealing. */
   digestHex(): string {
     return this.mac.digestHex()

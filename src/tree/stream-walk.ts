@@ -5,8 +5,11 @@ import type { Scalar } from "./node.js"
  * the same walk sealTree's mapTree does, without the tree. Containers open and close, map
  * entries push and pop their key, `item()` ends every non-comment item of the open container.
  */
+/** What a container that opens is. */
+export type ContainerKind = "map" | "list"
+
 export interface StreamWalker {
-  open(): void
+  open(kind: ContainerKind): void
   close(): void
   key(key: string): void
   /** After an entry's value (a map key is popped) or a list item: the comment level is cleared. */
