@@ -30,7 +30,6 @@ export async function extractInPieces(
     file.close()
   }
   if (plain === null) return false
-  const { fromStdin: _s, file: _f, ...named } = target
-  await writeResult({ ...named, input: new Uint8Array() }, flags, plain, io, true)
+  await writeResult({ path: target.path }, flags, plain, io, true)
   return true
 }
