@@ -52,6 +52,15 @@ export interface StreamOpenOptions {
   readonly piece?: number
 }
 
+/** Opens the data key of a file read in pieces, with the request's openers, call options and order. */
+export function streamDataKey(req: StreamOpenRequest, metadata: SealMetadata): Promise<Uint8Array> {
+  return decryptDataKey(metadata, req.openers, {
+    source: req.source,
+    ...req.call,
+    ...(req.decryptionOrder === undefined ? {} : { decryptionOrder: req.decryptionOrder }),
+  })
+}
+
 /**
  * `decrypt` of a large sealed JSON or block YAML file (the same format in and out, no
  * --extract) in pieces, without the document tree or the whole file in memory: the metadata is
@@ -71,11 +80,7 @@ export async function openStreamed(
   if (req.extract !== undefined && req.extract.length > 0) return null
   const layout = streamLayout(req, source, opts.piece)
   if (layout === null || !layout.check()) return null
-  const dataKey = await decryptDataKey(layout.metadata, req.openers, {
-    source: req.source,
-    ...req.call,
-    ...(req.decryptionOrder === undefined ? {} : { decryptionOrder: req.decryptionOrder }),
-  })
+  const dataKey = await streamDataKey(req, layout.metadata)
   return {
     run: (write) => {
       const sink = new PieceSink(write)

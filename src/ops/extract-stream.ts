@@ -3,9 +3,14 @@ import type { ByteSource } from "../formats/byte-source.js"
 import { PieceSink } from "../formats/piece-sink.js"
 import { formats } from "../formats/registry.js"
 import { StreamOpener } from "../seal/stream-opener.js"
-import { decryptDataKey, verifyMac } from "../seal/unseal.js"
+import { verifyMac } from "../seal/unseal.js"
 import { dumping } from "./decrypt-document.js"
-import { streamLayout, type StreamOpenOptions, type StreamOpenRequest } from "./decrypt-stream.js"
+import {
+  streamDataKey,
+  streamLayout,
+  type StreamOpenOptions,
+  type StreamOpenRequest,
+} from "./decrypt-stream.js"
 import { emitExtracted } from "./emit-extracted.js"
 import { ExtractWalk } from "./extract-walk.js"
 import { STREAM_MIN_BYTES } from "./encrypt-binary.js"
@@ -31,11 +36,7 @@ export async function extractStreamed(
     return null
   const layout = streamLayout(req, source, opts.piece)
   if (layout === null || !layout.check()) return null
-  const dataKey = await decryptDataKey(layout.metadata, req.openers, {
-    source: req.source,
-    ...req.call,
-    ...(req.decryptionOrder === undefined ? {} : { decryptionOrder: req.decryptionOrder }),
-  })
+  const dataKey = await streamDataKey(req, layout.metadata)
   try {
     const opener = new StreamOpener(dataKey, layout.metadata, req.source)
     const walk = new ExtractWalk(opener, steps, !req.ignoreMac)
