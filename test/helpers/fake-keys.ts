@@ -1,4 +1,6 @@
 import type { CallOptions, KeyBackend, KeyOpener, WrappedKey } from "../../src/keys/backend.js"
+import { decryptDocument } from "../../src/ops/decrypt-document.js"
+import { encryptDocument } from "../../src/ops/encrypt-document.js"
 
 // In-process stand-ins for master keys (unit tests of the ops that re-wrap or re-seal): the
 // "wrapped" key is the data key in base64 under a fake id, so a test can seal and open with no
@@ -55,4 +57,40 @@ export function fakeOpener(kind: "pgp" | "age", ids: readonly string[]): FakeOpe
       return Promise.resolve(key)
     },
   }
+}
+
+/** Fixed clock and real randomness for sealing in unit tests. */
+export const fakeSealDeps = {
+  now: (): Date => new Date("2026-01-02T03:04:05Z"),
+  randomBytes: (n: number): Uint8Array => crypto.getRandomValues(new Uint8Array(n)),
+}
+
+/** A YAML text sealed in-process for these master keys (sops' key groups, Shamir threshold). */
+export function sealYamlWith(text: string, groups: KeyBackend[][], threshold = 0): Promise<Uint8Array> {
+  return encryptDocument(
+    {
+      input: new TextEncoder().encode(text),
+      source: "in.yaml",
+      inputFormat: "yaml",
+      outputFormat: "yaml",
+      keyGroups: groups,
+      shamirThreshold: threshold,
+      rule: null,
+      macOnlyEncrypted: false,
+    },
+    fakeSealDeps,
+  )
+}
+
+/** A sealed YAML opened in-process with the fake pgp keys `ids`; throws as decrypt does. */
+export async function openYamlWith(input: Uint8Array, ids: string[]): Promise<string> {
+  const plain = await decryptDocument({
+    input,
+    source: "out.yaml",
+    inputFormat: "yaml",
+    outputFormat: "yaml",
+    openers: [fakeOpener("pgp", ids)],
+    ignoreMac: false,
+  })
+  return new TextDecoder().decode(plain)
 }

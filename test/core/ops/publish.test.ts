@@ -4,7 +4,6 @@ import type { Destination, DestinationRule } from "../../../src/config/destinati
 import type { KeySpec } from "../../../src/config/key-spec.js"
 import { BridgeError } from "../../../src/errors.js"
 import type { KeyBackend } from "../../../src/keys/backend.js"
-import { decryptDocument } from "../../../src/ops/decrypt-document.js"
 import { encryptDocument } from "../../../src/ops/encrypt-document.js"
 import {
   preparePublish,
@@ -14,47 +13,21 @@ import {
   type PublishRequest,
 } from "../../../src/ops/publish.js"
 import { RuleKind } from "../../../src/seal/metadata-types.js"
-import { fakeBackend, fakeOpener } from "../../helpers/fake-keys.js"
+import { fakeBackend, fakeOpener, fakeSealDeps, openYamlWith, sealYamlWith } from "../../helpers/fake-keys.js"
 
 // publish's preparation in-process (issue 8: mutation testing of src/ops; the peers' suite
 // test/integration/publish.test.ts checks the uploads against sops): names, paths, the Vault
 // JSON, the S3 body as it is or sealed again for the recreation rule, and sops' key-group diff.
 
-const deps = {
-  now: () => new Date("2026-01-02T03:04:05Z"),
-  randomBytes: (n: number) => crypto.getRandomValues(new Uint8Array(n)),
-}
+const deps = fakeSealDeps
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b)
 const PLAIN = "a: 1\nb: secret\nc_unencrypted: open\nnested:\n    x:\n        - 1\n        - two\n"
 
-async function sealedWith(backends: KeyBackend[][], threshold = 0, text = PLAIN): Promise<Uint8Array> {
-  return encryptDocument(
-    {
-      input: enc(text),
-      source: "in.yaml",
-      inputFormat: "yaml",
-      outputFormat: "yaml",
-      keyGroups: backends,
-      shamirThreshold: threshold,
-      rule: null,
-      macOnlyEncrypted: false,
-    },
-    deps,
-  )
-}
+const sealedWith = (backends: KeyBackend[][], threshold = 0, text = PLAIN): Promise<Uint8Array> =>
+  sealYamlWith(text, backends, threshold)
 
-const openWith = async (input: Uint8Array, ids: string[]): Promise<string> =>
-  dec(
-    await decryptDocument({
-      input,
-      source: "out.yaml",
-      inputFormat: "yaml",
-      outputFormat: "yaml",
-      openers: [fakeOpener("pgp", ids)],
-      ignoreMac: false,
-    }),
-  )
+const openWith = openYamlWith
 
 const noKeys: CreationRule = { keyGroups: [[]], shamirThreshold: 0, rule: null, macOnlyEncrypted: false }
 const pgp = (fingerprint: string): KeySpec => ({ kind: "pgp", fingerprint })

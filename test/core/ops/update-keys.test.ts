@@ -3,8 +3,6 @@ import type { CreationRule } from "../../../src/config/creation-rule.js"
 import type { KeySpec } from "../../../src/config/key-spec.js"
 import { BridgeError } from "../../../src/errors.js"
 import type { KeyBackend, WrappedKey } from "../../../src/keys/backend.js"
-import { decryptDocument } from "../../../src/ops/decrypt-document.js"
-import { encryptDocument } from "../../../src/ops/encrypt-document.js"
 import {
   formatPlan,
   planKeys,
@@ -14,15 +12,12 @@ import {
   type KeysPlan,
 } from "../../../src/ops/update-keys.js"
 import type { SealMetadata } from "../../../src/seal/metadata-types.js"
-import { fakeBackend, fakeOpener } from "../../helpers/fake-keys.js"
+import { fakeBackend, fakeOpener, fakeSealDeps, openYamlWith, sealYamlWith } from "../../helpers/fake-keys.js"
 
 // updatekeys in-process (issue 8: mutation testing of src/ops; test/integration/updatekeys-interop
 // runs it beside sops): the plan, sops' text for it, and the re-wrap that leaves values alone.
 
-const deps = {
-  now: () => new Date("2026-01-02T03:04:05Z"),
-  randomBytes: (n: number) => crypto.getRandomValues(new Uint8Array(n)),
-}
+const deps = fakeSealDeps
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b)
 const PLAIN = "a: 1\nb: secret\n"
@@ -151,32 +146,9 @@ describe("formatPlan", () => {
   })
 })
 
-async function sealedWith(backends: KeyBackend[][], threshold = 0): Promise<Uint8Array> {
-  return encryptDocument(
-    {
-      input: enc(PLAIN),
-      source: "in.yaml",
-      inputFormat: "yaml",
-      outputFormat: "yaml",
-      keyGroups: backends,
-      shamirThreshold: threshold,
-      rule: null,
-      macOnlyEncrypted: false,
-    },
-    deps,
-  )
-}
-const openWith = async (input: Uint8Array, ids: string[]): Promise<string> =>
-  dec(
-    await decryptDocument({
-      input,
-      source: "f.yaml",
-      inputFormat: "yaml",
-      outputFormat: "yaml",
-      openers: [fakeOpener("pgp", ids)],
-      ignoreMac: false,
-    }),
-  )
+const sealedWith = (backends: KeyBackend[][], threshold = 0): Promise<Uint8Array> =>
+  sealYamlWith(PLAIN, backends, threshold)
+const openWith = openYamlWith
 const valuesAndMac = (text: string): string[] =>
   text.split("\n").filter((l) => /^(a|b): |^\s+mac: |^\s+lastmodified: /.test(l))
 
