@@ -7,13 +7,14 @@ interface Key {
   /** as written: quoted where go-ini quotes it */
   name: string
   value: string
-  comments: string[]
+  comment: string
 }
 
 /**
- * Writes sections the way go-ini's `WriteTo` does for sops: a comment item after a key becomes
- * that key's comment (written above it), a leading one the section's; `=` aligned per section;
- * a blank line between sections; the implicit DEFAULT section has no header.
+ * Writes sections the way sops' encodeTree and go-ini's `WriteTo` do: a leading comment item is
+ * the section's comment and a comment item after a key that key's (the last one wins; both are
+ * written above), a repeated key keeps its first place and takes the last value; `=` aligned
+ * per section; a blank line between sections; the implicit DEFAULT section has no header.
  * @throws FormatError (FORMAT) for a section or key name sops could not read back
  */
 export function emitIni(branch: Branch | undefined): string {
@@ -33,37 +34,55 @@ export function emitIni(branch: Branch | undefined): string {
 }
 
 function section(name: string, node: MapNode): string {
-  const sectionComments: string[] = []
+  let sectionComment = ""
   const keys: Key[] = []
-  for (const it of node.items) {
+  const byName = new Map<string, Key>()
+  let last: Key | undefined
+  node.items.forEach((it, i) => {
     if (it.kind === "comment") {
-      const last = keys[keys.length - 1]
-      if (last === undefined) sectionComments.push(it.text)
-      else last.comments.push(it.text)
-      continue
+      // sops: only a first item can be the section's comment; one before any key is lost.
+      if (i === 0) sectionComment = it.text
+      else if (last !== undefined) last.comment = it.text
+      return
     }
     if (it.value.kind !== "scalar")
       throw new FormatError("ini", undefined, `value ${name}.${it.key} must be a plain value`)
-    const written = writeKeyName(it.key, name, keys.length + 1)
-    keys.push({ name: written, value: scalarText(it.value.value), comments: [] })
-  }
+    const value = scalarText(it.value.value)
+    last = byName.get(it.key)
+    if (last !== undefined) {
+      last.value = value
+      return
+    }
+    last = { name: writeKeyName(it.key, name, keys.length + 1), value, comment: "" }
+    byName.set(it.key, last)
+    keys.push(last)
+  })
   const isDefault = name === "DEFAULT"
-  if (isDefault && keys.length === 0 && sectionComments.length === 0) return ""
-  let out = sectionComments.map(commentLines).join("")
+  if (isDefault && keys.length === 0 && sectionComment === "") return ""
+  let out = commentLines(sectionComment, false)
   if (!isDefault) out += `[${name}]\n`
   // go-ini aligns "=" by byte length, so a multi-byte name gets fewer spaces than its characters.
   const width = Math.max(0, ...keys.map((k) => bytes(k.name)))
   for (const k of keys) {
-    out += k.comments.map(commentLines).join("")
+    out += commentLines(k.comment, true)
     out += `${k.name}${" ".repeat(width - bytes(k.name))} = ${quoteValue(k.value)}\n`
   }
   return out
 }
 
-function commentLines(text: string): string {
+/**
+ * go-ini's comment writer: nothing for an empty comment; each line keeps a leading `#` or `;`
+ * followed by one space and the rest trimmed, others get `; ` (a key's line trimmed, a section's
+ * not). go-ini panics on an empty line (sops then fails to write); it is written as `; ` here.
+ */
+function commentLines(text: string, isKey: boolean): string {
+  if (text === "") return ""
   return text
     .split("\n")
-    .map((l) => (l.startsWith(";") || l.startsWith("#") ? l : `; ${l}`) + "\n")
+    .map((l) => {
+      if (l.startsWith(";") || l.startsWith("#")) return `${l.slice(0, 1)} ${goTrim(l.slice(1))}\n`
+      return `; ${isKey ? goTrim(l) : l}\n`
+    })
     .join("")
 }
 

@@ -109,7 +109,7 @@ describe("INI", () => {
     )
   })
 
-  it("should read quoted, backtick and triple-quoted values and drop inline comments of plain ones", () => {
+  it("should read quoted, backtick and triple-quoted values and cut inline comments of plain ones", () => {
     const b = parse(
       '[s]\na = "  spaced  "\nb = \'single\'\nc = `x # y`\nd = """one\ntwo"""\ne = plain # note\nf = v ; note\ng = """inline"""\nh = `multi\nline`\n',
     )
@@ -124,7 +124,9 @@ describe("INI", () => {
             entry("c", str("x # y")),
             entry("d", str("one\ntwo")),
             entry("e", str("plain")),
+            comment("note"),
             entry("f", str("v")),
+            comment("note"),
             entry("g", str("inline")),
             entry("h", str("multi\nline")),
           ]),
@@ -144,11 +146,11 @@ describe("INI", () => {
     )
   })
 
-  it("should put comment lines after the next key, or first in the next section", () => {
+  it("should put comment lines after the next key, or first in the next section, first line's markers stripped", () => {
     expect(parse("; about s\n[s]\n# about a\n;; and more\na = 1\n")).toEqual(
       map([
         entry("DEFAULT", map([])),
-        entry("s", map([comment("about s"), entry("a", str("1")), comment("about a\nand more")])),
+        entry("s", map([comment("about s"), entry("a", str("1")), comment("about a\n;; and more")])),
       ]),
     )
   })

@@ -1,0 +1,86 @@
+import { readFileSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { sopsTwins } from "./sops-twins.js"
+
+// INI comments (inline `a = 1 # c`, `;;`/`##`/`#;` markers, empty ones, CRLF) through sealbridge
+// and the real sops (issue 8): both seal the same comment texts (same ciphertext lengths), and
+// what either seals opens in both to the bytes sops writes.
+const { sops, dir, ours, theirs, cleanup } = sopsTwins("sealbridge-ini-comments-")
+afterAll(cleanup)
+
+const keyFile = join(dir, "keys.txt")
+const env = (): Record<string, string> => ({ SOPS_AGE_KEY_FILE: keyFile })
+let recipient = ""
+beforeAll(() => {
+  if (sops.skip) return
+  const r = ours(["keygen", "-o", keyFile])
+  if (r.code !== 0) throw new Error(`keygen failed: ${r.err}`)
+  recipient = r.out.trim()
+})
+
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../fixtures/ini-comments/${name}`, import.meta.url), "utf8")
+function file(name: string, text: string): string {
+  const p = join(dir, name)
+  writeFileSync(p, text)
+  return p
+}
+/** Sealed text with the random parts masked (ciphertext length kept). */
+const shape = (text: string): string =>
+  text
+    .replace(
+      /ENC\[AES256_GCM,data:([^,]*),iv:[^,]*,tag:[^,]*,type:([a-z]+)\]/g,
+      (_m, d: string, t: string) => `ENC[${t}:${d.length}]`,
+    )
+    .replace(/-----BEGIN AGE ENCRYPTED FILE-----.*?-----END AGE ENCRYPTED FILE-----/g, "AGE-BLOCK")
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, "TIME")
+
+const CASES = ["inline", "inline-more", "markers", "empty", "repeated-key", "crlf", "indent"]
+
+describe.skipIf(sops.skip)("sops interop: INI comments", () => {
+  it.each(CASES)("%s.ini: sealed alike, and opened by both to the bytes sops writes", (name) => {
+    const text = fixture(`${name}.ini`)
+    const expected = fixture(`${name}.sops-out.ini`)
+    // By extension, and as --input-type ini from a file sops would otherwise take as binary.
+    for (const [p, args] of [
+      [file(`${name}.ini`, text), []],
+      [file(`${name}.txt`, text), ["--input-type", "ini", "--output-type", "ini"]],
+    ] as const) {
+      const bySops = theirs(["encrypt", ...args, "--age", recipient, p], { env: env() })
+      expect(bySops.code, bySops.err).toBe(0)
+      const mine = ours(["encrypt", ...args, "--age", recipient, p], { env: env() })
+      expect(mine.code, mine.err).toBe(0)
+      expect(shape(mine.out)).toBe(shape(bySops.out))
+
+      for (const [who, sealed] of [
+        ["sops", bySops.out],
+        ["sealbridge", mine.out],
+      ] as const) {
+        const s = file(`${who}.${name}.sealed${args.length > 0 ? ".txt" : ".ini"}`, sealed)
+        const opened = theirs(["decrypt", ...args, s], { env: env() })
+        expect(opened.code, opened.err).toBe(0)
+        expect(opened.out).toBe(expected)
+        const ourOpen = ours(["decrypt", ...args, s], { env: env() })
+        expect(ourOpen.code, ourOpen.err).toBe(0)
+        expect(ourOpen.out).toBe(expected)
+      }
+    }
+  })
+
+  it("a first comment line that strips to nothing: sealed alike; sops panics opening it, sealbridge writes `; `", () => {
+    const p = file("empty-first.ini", "[s]\n;\n; b\nc = 1\n")
+    const bySops = theirs(["encrypt", "--age", recipient, p], { env: env() })
+    const mine = ours(["encrypt", "--age", recipient, p], { env: env() })
+    expect(bySops.code, bySops.err).toBe(0)
+    expect(mine.code, mine.err).toBe(0)
+    expect(shape(mine.out)).toBe(shape(bySops.out))
+    const s = file("empty-first.sealed.ini", bySops.out)
+    const opened = theirs(["decrypt", s], { env: env() })
+    expect(opened.code).toBe(2)
+    expect(opened.err).toContain("index out of range")
+    const ourOpen = ours(["decrypt", s], { env: env() })
+    expect(ourOpen.code, ourOpen.err).toBe(0)
+    expect(ourOpen.out).toBe("[s]\n; \n; b\nc = 1\n")
+  })
+})
