@@ -11,29 +11,37 @@ interface Key {
 }
 
 /**
- * Writes sections the way sops' encodeTree and go-ini's `WriteTo` do: a leading comment item is
- * the section's comment and a comment item after a key that key's (the last one wins; both are
- * written above), a repeated key keeps its first place and takes the last value; `=` aligned
- * per section; a blank line between sections; the implicit DEFAULT section has no header.
+ * Writes sections the way sops' encodeTree and go-ini's `WriteTo` do: every section entry is a
+ * section of its own (a repeated name too); a leading comment item is the section's comment and
+ * a comment item after a key that key's (the last one wins; both are written above), a repeated
+ * key keeps its first place and takes the last value; `=` aligned per section; a blank line
+ * between sections; a first section named DEFAULT (any case) has no header, and is left out
+ * when it has no keys (its comment is still written).
  * @throws FormatError (FORMAT) for a section or key name sops could not read back
  */
 export function emitIni(branch: Branch | undefined): string {
-  const blocks: string[] = []
-  let index = 0
+  const sections: { name: string; comment: string; keys: Key[] }[] = []
   for (const it of branch?.items ?? []) {
     if (it.kind !== "entry") continue
-    index++
     if (it.value.kind !== "map")
       throw new FormatError("ini", undefined, `value ${it.key} must be a section (a mapping of values)`)
     const why = unreadableSectionName(it.key)
-    if (why !== null) throw new FormatError("ini", undefined, `section ${String(index)}: cannot write ${why}`)
-    const block = section(it.key, it.value)
-    if (block !== "") blocks.push(block)
+    if (why !== null)
+      throw new FormatError("ini", undefined, `section ${String(sections.length + 1)}: cannot write ${why}`)
+    sections.push({ name: it.key, ...collect(it.key, it.value) })
   }
-  return blocks.join("\n")
+  let out = ""
+  sections.forEach(({ name, comment, keys }, i) => {
+    out += commentLines(comment, false)
+    if (i > 0 || name.toUpperCase() !== "DEFAULT") out += `[${name}]\n`
+    else if (keys.length === 0) return
+    out += keyLines(keys)
+    if (i < sections.length - 1) out += "\n"
+  })
+  return out
 }
 
-function section(name: string, node: MapNode): string {
+function collect(name: string, node: MapNode): { comment: string; keys: Key[] } {
   let sectionComment = ""
   const keys: Key[] = []
   const byName = new Map<string, Key>()
@@ -57,12 +65,13 @@ function section(name: string, node: MapNode): string {
     byName.set(it.key, last)
     keys.push(last)
   })
-  const isDefault = name === "DEFAULT"
-  if (isDefault && keys.length === 0 && sectionComment === "") return ""
-  let out = commentLines(sectionComment, false)
-  if (!isDefault) out += `[${name}]\n`
+  return { comment: sectionComment, keys }
+}
+
+function keyLines(keys: readonly Key[]): string {
   // go-ini aligns "=" by byte length, so a multi-byte name gets fewer spaces than its characters.
   const width = Math.max(0, ...keys.map((k) => bytes(k.name)))
+  let out = ""
   for (const k of keys) {
     out += commentLines(k.comment, true)
     out += `${k.name}${" ".repeat(width - bytes(k.name))} = ${quoteValue(k.value)}\n`

@@ -17,7 +17,7 @@ interface Section {
 
 /**
  * INI with go-ini's rules as sops 3.13.2 uses them (non-unique sections allowed, spec §6.6):
- * sections (an implicit `DEFAULT` first; a repeated `[name]` goes on the first one),
+ * sections (an implicit `DEFAULT` first; a repeated `[name]` is a section of its own),
  * `key = value` or `key: value`, `"""…"""`, backtick and quoted values.
  * Comments as go-ini collects them: comment lines, then an inline `#`/`;` comment cut from a
  * plain value (or after a section's `]`, or after a multi-line fence), become the comment of the
@@ -47,13 +47,9 @@ export function parseIni(text: string, source: string): Branch {
       if (end === -1) throw new FormatError(source, i + 1, "unclosed section header")
       const name = line.slice(1, end)
       if (name === "") throw new FormatError(source, i + 1, "empty section name")
-      let section = sections.find((s) => s.name === name)
-      if (section === undefined) {
-        section = { name, comment: "", keys: [] }
-        sections.push(section)
-      }
-      section.comment = goTrim(pending + inlineComment(line.slice(end + 1)))
-      current = section
+      // sops loads with AllowNonUniqueSections: a repeated header (DEFAULT too) is a new section.
+      current = { name, comment: goTrim(pending + inlineComment(line.slice(end + 1))), keys: [] }
+      sections.push(current)
       autoNumber = 1
       pending = ""
       continue

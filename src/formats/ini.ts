@@ -24,6 +24,9 @@ export const iniFormat: Format = {
   },
   parseSealed: (input, source): SealedFile => {
     const branch = parseIni(decoder.decode(input), source)
+    // Sections may repeat (as sops reads them); two [sops] sections is sops' "duplicate" error.
+    if (branch.items.filter(isSops).length > 1)
+      throw new FormatError(source, undefined, "more than one sops metadata entry")
     const meta = branch.items.find(isSops)
     if (meta === undefined || meta.kind !== "entry" || meta.value.kind !== "map")
       return { branches: [branch], metadata: null }

@@ -135,13 +135,14 @@ describe("INI", () => {
     )
   })
 
-  it("should unquote keys, let a repeated key win in place, and merge a repeated section", () => {
-    const b = parse('[s]\n`k` = a\n"q" = b\nx = 1\n[t]\ny = 2\n[s]\nx = 3\n')
+  it("should unquote keys, let a repeated key win in place, and keep a repeated section apart", () => {
+    const b = parse('[s]\n`k` = a\n"q" = b\nx = 1\nx = 2\n[t]\ny = 2\n[s]\nx = 3\n')
     expect(b).toEqual(
       map([
         entry("DEFAULT", map([])),
-        entry("s", map([entry("k", str("a")), entry("q", str("b")), entry("x", str("3"))])),
+        entry("s", map([entry("k", str("a")), entry("q", str("b")), entry("x", str("2"))])),
         entry("t", map([entry("y", str("2"))])),
+        entry("s", map([entry("x", str("3"))])),
       ]),
     )
   })

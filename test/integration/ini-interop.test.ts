@@ -3,10 +3,10 @@ import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { sopsTwins } from "./sops-twins.js"
 
-// INI comments (inline `a = 1 # c`, `;;`/`##`/`#;` markers, empty ones, CRLF) through sealbridge
-// and the real sops (issue 8): both seal the same comment texts (same ciphertext lengths), and
-// what either seals opens in both to the bytes sops writes.
-const { sops, dir, ours, theirs, cleanup } = sopsTwins("sealbridge-ini-comments-")
+// INI comments (inline `a = 1 # c`, `;;`/`##`/`#;` markers, empty ones, CRLF) and repeated
+// sections through sealbridge and the real sops (issue 8): both seal the same texts in the same
+// order (same ciphertext lengths), and what either seals opens in both to the bytes sops writes.
+const { sops, dir, ours, theirs, cleanup } = sopsTwins("sealbridge-ini-interop-")
 afterAll(cleanup)
 
 const keyFile = join(dir, "keys.txt")
@@ -20,7 +20,7 @@ beforeAll(() => {
 })
 
 const fixture = (name: string): string =>
-  readFileSync(new URL(`../fixtures/ini-comments/${name}`, import.meta.url), "utf8")
+  readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8")
 function file(name: string, text: string): string {
   const p = join(dir, name)
   writeFileSync(p, text)
@@ -36,12 +36,18 @@ const shape = (text: string): string =>
     .replace(/-----BEGIN AGE ENCRYPTED FILE-----.*?-----END AGE ENCRYPTED FILE-----/g, "AGE-BLOCK")
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, "TIME")
 
-const CASES = ["inline", "inline-more", "markers", "empty", "repeated-key", "crlf", "indent"]
+const CASES = [
+  ...["inline", "inline-more", "markers", "empty", "repeated-key", "crlf", "indent"].map(
+    (c) => `ini-comments/${c}`,
+  ),
+  ...["sections", "default", "empty-sections"].map((c) => `ini-sections/${c}`),
+]
 
-describe.skipIf(sops.skip)("sops interop: INI comments", () => {
-  it.each(CASES)("%s.ini: sealed alike, and opened by both to the bytes sops writes", (name) => {
-    const text = fixture(`${name}.ini`)
-    const expected = fixture(`${name}.sops-out.ini`)
+describe.skipIf(sops.skip)("sops interop: INI comments and repeated sections", () => {
+  it.each(CASES)("%s.ini: sealed alike, and opened by both to the bytes sops writes", (path) => {
+    const name = path.replace("/", "-")
+    const text = fixture(`${path}.ini`)
+    const expected = fixture(`${path}.sops-out.ini`)
     // By extension, and as --input-type ini from a file sops would otherwise take as binary.
     for (const [p, args] of [
       [file(`${name}.ini`, text), []],
@@ -82,5 +88,35 @@ describe.skipIf(sops.skip)("sops interop: INI comments", () => {
     const ourOpen = ours(["decrypt", s], { env: env() })
     expect(ourOpen.code, ourOpen.err).toBe(0)
     expect(ourOpen.out).toBe("[s]\n; \n; b\nc = 1\n")
+  })
+
+  it.each([
+    [
+      '{"default":{"a":"1"},"t":{"b":"2"},"DEFAULT":{"c":"3"},"t ":{"d":"4"}}',
+      "a = 1\n\n[t]\nb = 2\n\n[DEFAULT]\nc = 3\n\n[t ]\nd = 4\n",
+    ],
+    ['{"s":{"a":"1"},"DEFAULT":{"d":"2"}}', "[s]\na = 1\n\n[DEFAULT]\nd = 2\n"],
+  ])("JSON %s opened as INI: only a first DEFAULT (any case) goes without its header", (json, expected) => {
+    const p = file("conv.json", json)
+    const sealed = file("conv.sealed.json", ours(["encrypt", "--age", recipient, p], { env: env() }).out)
+    for (const run of [theirs, ours]) {
+      const r = run(["decrypt", "--output-type", "ini", sealed], { env: env() })
+      expect(r.code, r.err).toBe(0)
+      expect(r.out).toBe(expected)
+    }
+  })
+
+  it("two [sops] sections: both refuse the file with exit 1", () => {
+    const p = file("one.ini", "[s]\na = 1\n")
+    const sealed = theirs(["encrypt", "--age", recipient, p], { env: env() })
+    expect(sealed.code, sealed.err).toBe(0)
+    const twice = file("twice.ini", `${sealed.out}\n[sops]\nversion = 3.13.2\n`)
+    const bySops = theirs(["decrypt", twice], { env: env() })
+    expect(bySops.code).toBe(1)
+    expect(bySops.err).toContain("Found duplicate sops entry")
+    const mine = ours(["decrypt", twice], { env: env() })
+    expect(mine.code).toBe(1)
+    expect(mine.out).toBe("")
+    expect(mine.err).toContain("more than one sops metadata entry")
   })
 })
