@@ -20,7 +20,7 @@ export interface CliIO {
   /**
    * Writes to stdout before returning, however slow the reader (a one-pass reader cannot wait
    * for "drain": piped stdout would otherwise buffer the whole output in memory); absent:
-   * writeOut.
+   * writeOut. `data` is the caller's again once it returns (it may be wiped).
    */
   writeOutNow?(data: Uint8Array): void
   readFile(path: string): Promise<Uint8Array>

@@ -12,7 +12,8 @@ import { runBuilt } from "../helpers/built-cli.js"
 import { runCli, tempDir } from "../helpers/cli-io.js"
 
 // `decrypt` of a large sealed YAML/JSON file to stdout puts no plaintext on disk: a first pass
-// checks every value and the MAC with the output dropped, a second writes to stdout. Nothing is
+// checks every value and the MAC (holding the output in memory when the file is within
+// HOLD_OUTPUT_BYTES, dropping it otherwise), a second writes to stdout when nothing was held. Nothing is
 // created in $TMPDIR, the output is what the tree path prints, a tampered file prints nothing,
 // and a file that changes between the passes is the MAC error (51).
 
@@ -110,11 +111,12 @@ describe("decrypt of a large sealed file to stdout, in two passes", () => {
     expect(r.stderr).not.toContain("not valid")
   }, 120_000)
 
-  it("should give MAC_MISMATCH saying the output is not valid when the file changes during the second pass", async () => {
-    const [name] = cases[1]
-    const file = join(tmp.path, `changing-during.${name}`)
-    const sealed = readFileSync(sealedPath(name), "utf8")
-    writeFileSync(file, sealed)
+  /** decryptInPieces on `file` to stdout, the file rewritten (a value changed) once the first piece is out. */
+  async function rewrittenWhilePrinting(
+    file: string,
+    holdUpTo: number,
+  ): Promise<{ err: unknown; out: Buffer; rewritten: boolean }> {
+    const sealed = readFileSync(file, "utf8")
     const out: Uint8Array[] = []
     let rewritten = false
     const io = {
@@ -130,16 +132,30 @@ describe("decrypt of a large sealed file to stdout, in two passes", () => {
       },
     }
     const target = resolveTarget(file, {}, false)
-    const err = await decryptInPieces(target, {}, io, () => ({
-      source: target.name,
-      inputFormat: target.inputFormat,
-      outputFormat: target.outputFormat,
-      openers: openersFor(io, {}),
-      ignoreMac: false,
-    })).then(
+    const err = await decryptInPieces(
+      target,
+      {},
+      io,
+      () => ({
+        source: target.name,
+        inputFormat: target.inputFormat,
+        outputFormat: target.outputFormat,
+        openers: openersFor(io, {}),
+        ignoreMac: false,
+      }),
+      holdUpTo,
+    ).then(
       () => null,
       (e: unknown) => e,
     )
+    return { err, out: Buffer.concat(out), rewritten }
+  }
+
+  it("should give MAC_MISMATCH saying the output is not valid when the file changes during the second pass", async () => {
+    const [name] = cases[1]
+    const file = join(tmp.path, `changing-during.${name}`)
+    writeFileSync(file, readFileSync(sealedPath(name)))
+    const { err, out, rewritten } = await rewrittenWhilePrinting(file, 0) // 0: always two passes
     expect(rewritten).toBe(true)
     expect(err).toBeInstanceOf(BridgeError)
     expect((err as BridgeError).code).toBe(ErrorCode.MacMismatch)
@@ -147,5 +163,25 @@ describe("decrypt of a large sealed file to stdout, in two passes", () => {
       `${file}: the file changed while it was being decrypted: the output already written is not valid`,
     )
     expect(out.length).toBeGreaterThan(0) // what went out cannot be taken back: the status says so
+  }, 120_000)
+
+  it("should open a file within the held bound once: a change while printing cannot reach the output", async () => {
+    const [name, , plain] = cases[1]
+    const file = join(tmp.path, `held.${name}`)
+    writeFileSync(file, readFileSync(sealedPath(name)))
+    const { err, out, rewritten } = await rewrittenWhilePrinting(file, 64 << 20)
+    expect(rewritten).toBe(true)
+    expect(err).toBeNull()
+    // Printed from what the MAC was checked over, not read again: the rewritten "clean" is not in it.
+    expect(out.toString("utf8")).toBe(plain)
+  }, 120_000)
+
+  it("should fall back to two passes for a file larger than the held bound", async () => {
+    const [name] = cases[1]
+    const file = join(tmp.path, `not-held.${name}`)
+    writeFileSync(file, readFileSync(sealedPath(name)))
+    const size = readFileSync(file).length
+    const { err } = await rewrittenWhilePrinting(file, size - 1)
+    expect((err as BridgeError).code).toBe(ErrorCode.MacMismatch)
   }, 120_000)
 })

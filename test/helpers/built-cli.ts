@@ -59,12 +59,20 @@ export function runBuilt(args: readonly string[], opts: BuiltOptions = {}): Prom
       env: { PATH: process.env["PATH"] ?? "", HOME: "/nonexistent", ...opts.env },
       stdio: ["pipe", "pipe", "pipe"],
     })
-    let stdout = ""
-    let stderr = ""
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
+    // Decoded once at the end: a pipe read can end inside a multibyte character.
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on("data", (d: Buffer) => out.push(d))
+    child.stderr.on("data", (d: Buffer) => err.push(d))
     child.on("error", reject)
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }))
+    child.on("close", (code, signal) =>
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+      }),
+    )
     child.stdin.on("error", () => undefined)
     child.stdin.end(opts.stdin ?? "")
   })

@@ -36,7 +36,8 @@ export async function runCli(
     cwd: opts.cwd ?? base.cwd,
     homeDir: opts.home ?? join(tmpdir(), "sealbridge-no-home"),
     writeOut: (d) => void out.push(typeof d === "string" ? enc.encode(d) : d),
-    writeOutNow: (d) => void out.push(d),
+    // A copy: the caller may wipe the piece once this returns (cli/held-output.ts).
+    writeOutNow: (d) => void out.push(Uint8Array.from(d)),
     writeErr: (d) => void (err += d),
     // In-process runs have no terminal: "press enter" sees end of input.
     waitForEnter: () => Promise.resolve(false),
