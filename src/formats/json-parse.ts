@@ -13,12 +13,15 @@ const MAX_DEPTH = 1000
 /**
  * A small JSON parser that keeps what `JSON.parse` loses and sops keeps: key order as written,
  * integers as exact 64-bit values, and the int/float distinction (`1.0` is a float).
+ * With `rest: "ignore"` reading stops at the end of the first value, whatever follows it: sops
+ * reads a JSON file token by token up to its top-level object's `}` and never looks further.
  * @throws FormatError naming the source and line
  */
-export function parseJson(text: string, source: string): TreeNode {
+export function parseJson(text: string, source: string, opts: { rest?: "refuse" | "ignore" } = {}): TreeNode {
   const p = new Parser(text, source)
   p.ws()
   const v = p.value()
+  if (opts.rest === "ignore") return v
   p.ws()
   if (p.i < text.length) p.fail("unexpected text after the top-level value")
   return v

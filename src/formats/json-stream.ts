@@ -132,14 +132,15 @@ class JsonStream {
     }
   }
 
-  /** The top-level object's entries, `{\n` and each entry written; the closing brace is not. */
+  /**
+   * The top-level object's entries, `{\n` and each entry written; the closing brace is not.
+   * What follows that object is not read (sops does not read it either).
+   */
   document(): void {
     this.#ws()
     if (this.#c() !== 0x7b) bail()
     if (this.#open) this.#openedRoot()
     else this.#object(0, true)
-    this.#ws()
-    if (this.#c() !== undefined) bail()
     if (this.#open && this.sops === null) bail()
   }
 

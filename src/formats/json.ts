@@ -10,8 +10,9 @@ const decoder = new TextDecoder()
 
 const indentOf = (o?: EmitOptions): string => (o?.indent === undefined ? "\t" : " ".repeat(o.indent))
 
+/** A JSON file's top-level object; as sops, anything after its closing brace is not read. */
 export function parseJsonBranch(input: Uint8Array, source: string): Branch {
-  const root = parseJson(decoder.decode(input), source)
+  const root = parseJson(decoder.decode(input), source, { rest: "ignore" })
   if (root.kind !== "map") throw new FormatError(source, 1, "the top level of a json file must be an object")
   return root
 }

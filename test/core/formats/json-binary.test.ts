@@ -101,6 +101,41 @@ describe("JSON reader", () => {
     expect(errorOf(() => jsonFormat.parse(enc("[1]"), "f.json"))).toBe(
       "FORMAT f.json:1: the top level of a json file must be an object",
     )
+    expect(errorOf(() => jsonFormat.parse(enc("[1] x"), "f.json"))).toBe(
+      "FORMAT f.json:1: the top level of a json file must be an object",
+    )
+  })
+
+  // sops 3.13.2 reads a JSON file token by token up to its top-level object's closing brace and
+  // never looks further, plain or sealed: `sops encrypt` of these seals {"a": …} alone, and
+  // `sops decrypt` writes the text below (issue 8).
+  it.each([
+    '{"a": {"b": [1, 2.5, "x"]}, "c": null}\n}junk',
+    '{"a": {"b": [1, 2.5, "x"]}, "c": null}{"b": 2}',
+    '{"a": {"b": [1, 2.5, "x"]}, "c": null} {',
+    '{"a": {"b": [1, 2.5, "x"]}, "c": null} // note',
+    '{"a": {"b": [1, 2.5, "x"]}, "c": null} {"sops": {"version": "3.13.2"}}',
+    '{"a": {"b": [1, 2.5, "x"]}, "c": null}\n\n  \n',
+  ])("should read %j as sops does: nothing after the top-level object", (text) => {
+    const sopsOut = '{\n\t"a": {\n\t\t"b": [\n\t\t\t1,\n\t\t\t2.5,\n\t\t\t"x"\n\t\t]\n\t},\n\t"c": null\n}\n'
+    const [b] = jsonFormat.parse(enc(text), "f.json")
+    expect(jsonFormat.hasMetadata(b === undefined ? [] : [b])).toBe(false)
+    expect(dec(jsonFormat.emit(b === undefined ? [] : [b]))).toBe(sopsOut)
+    const sealed = dec(jsonFormat.emitSealed([b ?? map([])], map([entry("version", str("3.13.2"))])))
+    expect(jsonFormat.parseSealed(enc(sealed + text.slice(text.indexOf("null}") + 5)), "f.json")).toEqual(
+      jsonFormat.parseSealed(enc(sealed), "f.json"),
+    )
+  })
+
+  it("should read invalid UTF-8 after the top-level object as nothing, and still refuse text before it", () => {
+    const bytes = new Uint8Array([...enc('{"a": 1}'), 0xff, 0xfe])
+    expect(jsonFormat.parse(bytes, "f.json")).toEqual([map([entry("a", int(1n))])])
+    expect(errorOf(() => jsonFormat.parse(enc('junk {"a": 1}'), "f.json"))).toBe(
+      "FORMAT f.json:1:1: invalid json: unexpected character",
+    )
+    expect(errorOf(() => jsonFormat.parse(enc('{"a": 1'), "f.json"))).toBe(
+      'FORMAT f.json:1:8: invalid json: expected "," or "}" in an object',
+    )
   })
 })
 

@@ -27,6 +27,16 @@ const { value } = fc.letrec<{ value: string; object: string; array: string }>((t
     .map((vs) => `[${vs.map(([a, v, b]) => `${a}${v}${b}`).join(",")}]`),
 }))
 const topKey = key.filter((k) => k !== "sops")
+/** What may follow the top-level object: white space, or text sops never reads. */
+export const afterJson = fc.oneof(
+  { weight: 4, arbitrary: ws },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(ws, fc.constantFrom("junk", "}", "]", '{"b": 2}', "\u00ff", "// c", '"sops"', "{"))
+      .map(([w, j]) => w + j),
+  },
+)
 export const jsonDocument = fc
-  .tuple(ws, fc.array(fc.tuple(topKey, ws, value), { maxLength: 5 }), ws)
+  .tuple(ws, fc.array(fc.tuple(topKey, ws, value), { maxLength: 5 }), afterJson)
   .map(([a, es, b]) => `${a}{${es.map(([k, w, v]) => `"${k}":${w}${v}`).join(",")}}${b}`)

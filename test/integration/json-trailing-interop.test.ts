@@ -1,0 +1,104 @@
+import { writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { sopsTwins } from "./sops-twins.js"
+
+// Text after a JSON file's top-level object (issue 8): sops 3.13.2 reads tokens up to that
+// object's closing brace and never further, so it seals and opens such files; sealbridge does
+// the same, plain and sealed, small (tree) and from 1 MiB (one pass), and refuses what sops
+// refuses with the same exit status.
+const { sops, dir, ours, theirs, cleanup } = sopsTwins("sealbridge-json-trailing-")
+afterAll(cleanup)
+
+const keyFile = join(dir, "keys.txt")
+const env = (): Record<string, string> => ({ SOPS_AGE_KEY_FILE: keyFile })
+let recipient = ""
+beforeAll(() => {
+  if (sops.skip) return
+  const r = ours(["keygen", "-o", keyFile])
+  if (r.code !== 0) throw new Error(`keygen failed: ${r.err}`)
+  recipient = r.out.trim()
+})
+
+function file(name: string, bytes: string | Buffer): string {
+  const p = join(dir, name)
+  writeFileSync(p, bytes)
+  return p
+}
+/** Sealed text with the random parts masked (ciphertext length kept). */
+const shape = (text: string): string =>
+  text
+    .replace(
+      /ENC\[AES256_GCM,data:([^,]*),iv:[^,]*,tag:[^,]*,type:([a-z]+)\]/g,
+      (_m, d: string, t: string) => `ENC[${t}:${d.length}]`,
+    )
+    .replace(/-----BEGIN AGE ENCRYPTED FILE-----.*?-----END AGE ENCRYPTED FILE-----/gs, "AGE-BLOCK")
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, "TIME")
+
+const DOC = '{"a": {"b": [1, 2.5, "x"]}, "c": null, "pw": "secret-value"}'
+// About 1.1 MiB, past sealbridge's one-pass threshold (1 MiB); few keys, as sops takes seconds
+// per thousand.
+const BIG = `{${Array.from({ length: 1000 }, (_, i) => `"k${String(i)}": "value-${String(i)}-${"x".repeat(1100)}"`).join(", ")}}`
+
+const TRAILING: [string, string | Buffer][] = [
+  ["junk", `${DOC} junk`],
+  ["second object", `${DOC}{"b": 2}`],
+  ["closing brace", `${DOC}\n}`],
+  ["closing bracket", `${DOC}]`],
+  ["an open brace", `${DOC} {`],
+  ["a comment", `${DOC} // note`],
+  ["a sops object", `${DOC}\n{"sops": {"version": "3.13.2"}}`],
+  ["blank lines", `${DOC}\n\n  \n`],
+  ["invalid UTF-8", Buffer.concat([Buffer.from(DOC), Buffer.from([0xff, 0xfe, 0x0a])])],
+  ["junk after 1.1 MiB", `${BIG}\njunk}`],
+]
+
+describe.skipIf(sops.skip)("sops interop: text after the top-level JSON object", () => {
+  it.each(TRAILING)("%s: sealed alike, and opened by both to the same bytes", (what, text) => {
+    const name = what.replaceAll(" ", "-")
+    for (const [p, args] of [
+      [file(`${name}.json`, text), []],
+      [file(`${name}.txt`, text), ["--input-type", "json", "--output-type", "json"]],
+    ] as const) {
+      const bySops = theirs(["encrypt", ...args, "--age", recipient, p], { env: env() })
+      expect(bySops.code, bySops.err).toBe(0)
+      const mine = ours(["encrypt", ...args, "--age", recipient, p], { env: env() })
+      expect(mine.code, mine.err).toBe(0)
+      expect(shape(mine.out)).toBe(shape(bySops.out))
+
+      const ext = args.length > 0 ? "txt" : "json"
+      for (const [who, sealed] of [
+        ["sops", bySops.out],
+        ["sealbridge", mine.out],
+      ] as const) {
+        // The sealed file with the same text after it opens as the file without it.
+        for (const [tag, bytes] of [
+          ["as-is", Buffer.from(sealed)],
+          ["trailing", Buffer.concat([Buffer.from(sealed), Buffer.from(text).subarray(-8)])],
+        ] as const) {
+          const s = file(`${who}.${name}.${tag}.sealed.${ext}`, bytes)
+          const opened = theirs(["decrypt", ...args, s], { env: env() })
+          expect(opened.code, opened.err).toBe(0)
+          const ourOpen = ours(["decrypt", ...args, s], { env: env() })
+          expect(ourOpen.code, ourOpen.err).toBe(0)
+          expect(ourOpen.outBytes.equals(opened.outBytes)).toBe(true)
+        }
+      }
+    }
+  })
+
+  it.each([
+    ["text before the object", 'junk {"a": 1}'],
+    ["a top-level array with text after it", "[1] x"],
+    ["an unclosed object", '{"a": 1'],
+    ["a lone brace", "{"],
+  ])("%s: refused by both with exit 2, nothing written", (_what, text) => {
+    const p = file("refused.json", text)
+    const bySops = theirs(["encrypt", "--age", recipient, p], { env: env() })
+    expect(bySops.code).toBe(2)
+    const mine = ours(["encrypt", "--age", recipient, p], { env: env() })
+    expect(mine.code).toBe(2)
+    expect(mine.out).toBe("")
+    expect(mine.err).toMatch(/^sealbridge: .*refused\.json/)
+  })
+})
