@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest"
+import { BridgeError } from "../../../src/errors.js"
+import { iniFormat } from "../../../src/formats/ini.js"
+import { entry, map, str, type MapItem } from "../../../src/tree/node.js"
+
+// The INI reader's corners (issue 8, mutation testing), each with the exact tree or message: empty
+// quoted values, a continued value that meets a blank line, a fence continued past its close,
+// a six-character `"""` key line, comments in [sops].
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
+const parse = (s: string): unknown => iniFormat.parse(enc(s), "f.ini")[0]
+const sections = (...s: [string, MapItem[]][]): unknown =>
+  map([entry("DEFAULT", map([])), ...s.map(([name, items]) => entry(name, map(items)))])
+const errorOf = (f: () => unknown): string => {
+  try {
+    f()
+  } catch (err) {
+    if (err instanceof BridgeError) return `${err.code} ${err.message}`
+    throw err
+  }
+  throw new Error("expected a BridgeError")
+}
+
+describe("INI reader corners", () => {
+  it("should read empty quoted values as empty and a lone quote as itself", () => {
+    expect(parse('[s]\na = ""\nb = \'\'\nc = "\nd = x\n')).toEqual(
+      sections(["s", [entry("a", str("")), entry("b", str("")), entry("c", str('"')), entry("d", str("x"))]]),
+    )
+  })
+
+  it("should end a continued value at a blank line and read the next key", () => {
+    expect(parse("[s]\na = x\\\n\nb = 2\n")).toEqual(
+      sections(["s", [entry("a", str("x")), entry("b", str("2"))]]),
+    )
+    expect(parse("[s]\na = x \\\n y")).toEqual(sections(["s", [entry("a", str("x y"))]]))
+  })
+
+  it("should go on past a closing fence followed by a backslash, fence included (go-ini 1.67.3)", () => {
+    expect(parse('[s]\na = """one\ntwo""" \\\nthree"""\nb = 1\n')).toEqual(
+      sections(["s", [entry("a", str('one\ntwo""" \\\nthree')), entry("b", str("1"))]]),
+    )
+    expect(parse("[s]\na = `x\ny` \\\nz`\n")).toEqual(sections(["s", [entry("a", str("x\ny` \\\nz"))]]))
+  })
+
+  it("should read an empty value at the end of a line or before the next section", () => {
+    expect(parse("k =\n")).toEqual(map([entry("DEFAULT", map([entry("k", str(""))]))]))
+    expect(parse("k = \n[s]\n")).toEqual(
+      map([entry("DEFAULT", map([entry("k", str(""))])), entry("s", map([]))]),
+    )
+  })
+
+  it('should read a six-character """ line as "-quoted, as go-ini does', () => {
+    expect(errorOf(() => parse('"""a=b'))).toBe("FORMAT f.ini:1: empty key name")
+    expect(errorOf(() => parse('"""a"=b'))).toBe("FORMAT f.ini:1: missing closing key quote")
+  })
+})
+
+describe("INI metadata corners", () => {
+  it("should skip comments in the [sops] section and unescape \\n", () => {
+    const r = iniFormat.parseSealed(enc("[s]\na = 1\n[sops]\n; note\nversion = x\\ny\n"), "f.ini")
+    expect(r.branches).toEqual([sections(["s", [entry("a", str("1"))]])])
+    expect(r.metadata).toEqual(map([entry("version", str("x\ny"))]))
+  })
+
+  it("should write the metadata section alone when there are no branches", () => {
+    const text = new TextDecoder().decode(iniFormat.emitSealed([], map([entry("version", str("3"))])))
+    expect(text).toBe("[sops]\nversion = 3\n")
+    expect(iniFormat.hasMetadata([])).toBe(false)
+  })
+})
