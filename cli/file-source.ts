@@ -12,13 +12,13 @@ export interface FileSource {
 }
 
 /**
- * A regular file of at least STREAM_MIN_BYTES, read with pread; null for anything else (a small
+ * A regular file of at least `minBytes` (default STREAM_MIN_BYTES), read with pread; null for anything else (a small
  * file, a pipe, a file that cannot be opened: the whole-file path reads it and reports errors in
  * its words). Readers that read it twice compare stamp() with `opened`: a file written in place
  * meanwhile may have given the passes different bytes (a rename over it does not matter, the
  * descriptor keeps the old file).
  */
-export function openFileSource(path: string): FileSource | null {
+export function openFileSource(path: string, minBytes = STREAM_MIN_BYTES): FileSource | null {
   let fd: number
   try {
     fd = openSync(path, "r")
@@ -26,7 +26,7 @@ export function openFileSource(path: string): FileSource | null {
     return null
   }
   const st = fstatSync(fd)
-  if (!st.isFile() || st.size < STREAM_MIN_BYTES) {
+  if (!st.isFile() || st.size < minBytes) {
     closeSync(fd)
     return null
   }

@@ -170,7 +170,7 @@ export { GIT_DRIVER, withAttributesBlock, withoutAttributesBlock } from "./ops/g
 export { encryptBinaryPieces, STREAM_MIN_BYTES } from "./ops/encrypt-binary.js"
 export { decryptBinaryFast } from "./ops/decrypt-binary.js"
 // bounded memory (issue 13): large YAML and JSON files sealed and opened in one pass, no tree
-export { encryptStreamed } from "./ops/encrypt-stream.js"
+export { encryptStreamed, SEAL_STREAM_MIN_BYTES } from "./ops/encrypt-stream.js"
 export type { PiecesRequest } from "./ops/pieces-request.js"
 export { decryptStreamed } from "./ops/decrypt-stream.js"
 // bounded memory (issue 13): a large sealed YAML/JSON file opened in 64 KiB pieces, not whole
