@@ -135,6 +135,12 @@ describe("PieceSink", () => {
 })
 
 describe("dotenv corners", () => {
+  it("should be a flat format, and write the metadata alone when there are no branches", () => {
+    expect(dotenvFormat.flat).toBe(true)
+    const text = dec(dotenvFormat.emitSealed([], map([entry("version", str("3.13.2"))])))
+    expect(text).toBe("sops_version=3.13.2\n")
+  })
+
   it("should emit a bytes value on its own, as its text", () => {
     expect(dec(dotenvFormat.emitValue(bytes(enc("raw"))))).toBe("raw")
   })
