@@ -12,6 +12,7 @@ export class LineCursor {
   #start: number
   #end = -1
   #line: string | undefined = undefined
+  #index = 0
 
   private constructor(
     length: number,
@@ -60,5 +61,11 @@ export class LineCursor {
     if (this.line() === undefined) return
     this.#start = this.#end + 1
     this.#line = undefined
+    this.#index++
+  }
+
+  /** 0-based number of the current line (of the lines passed so far). */
+  get index(): number {
+    return this.#index
   }
 }

@@ -9,6 +9,7 @@
 // runs both readers on random documents.
 import { CST, Parser } from "yaml"
 import type { Branch, ListItem, MapItem, Scalar, TreeNode } from "../tree/node.js"
+import { placeGapComments } from "./yaml-gap-tree.js"
 import { resolvePlain } from "./yaml-scalar.js"
 
 type Token = CST.Token
@@ -25,7 +26,8 @@ export function readYamlCst(text: string): Branch[] | null {
   // Tabs: where the composer allows them and where not is subtle; sealed files never have any.
   if (text.includes("\t")) return null
   try {
-    return [readTokens(new Parser().parse(text))]
+    const tokens = Array.from(new Parser().parse(text))
+    return [placeGapComments(readTokens(tokens), tokens, text)]
   } catch (err) {
     if (err instanceof Unsupported) return null
     throw err

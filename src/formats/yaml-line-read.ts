@@ -14,6 +14,7 @@ import type { Branch, ListItem, MapItem, Scalar, TreeNode } from "../tree/node.j
 import { KeySet } from "./key-set.js"
 import { LineCursor } from "./line-cursor.js"
 import { MAX_YAML_DEPTH } from "./yaml-depth.js"
+import { gapCloses } from "./yaml-gap.js"
 import { resolvePlain } from "./yaml-scalar.js"
 
 /** What the line reader meets, in document order; the document is the outermost map. */
@@ -81,6 +82,10 @@ class LineReader {
   readonly #checkDuplicates: boolean
   /** Open maps and sequences: deeper than the other readers allow is theirs to refuse. */
   #depth = 0
+  /** The open maps and sequences, outermost first: their column, and whether a map. */
+  readonly #frames: { readonly indent: number; readonly map: boolean }[] = []
+  /** Comments of a run below a nested value that go to an enclosing map (its index in #frames). */
+  readonly #pending: { readonly frame: number; readonly text: string }[] = []
 
   constructor(lines: LineCursor, events: YamlEvents, checkDuplicates: boolean) {
     this.#lines = lines
@@ -121,10 +126,15 @@ class LineReader {
   #map(indent: number, firstBody: string | null, own = true): void {
     if (++this.#depth > MAX_YAML_DEPTH) bail()
     if (own) this.#ev.mapStart()
+    const frame = this.#frames.push({ indent, map: true }) - 1
     const seen = this.#checkDuplicates ? new KeySet() : null
     let pending = firstBody
     let afterScalar = false
     for (;;) {
+      for (let p = this.#pending[0]; p?.frame === frame; p = this.#pending[0]) {
+        this.#ev.comment(p.text)
+        this.#pending.shift()
+      }
       let body: string
       if (pending !== null) {
         body = pending
@@ -142,6 +152,7 @@ class LineReader {
           continue
         }
       }
+      const bodyLine = this.#lines.index - 1
       const colon = body.indexOf(":")
       if (colon <= 0) return bail()
       const key = body.slice(0, colon)
@@ -160,9 +171,75 @@ class LineReader {
       const text = rest.trimStart()
       this.#inlineValue(text, indent)
       afterScalar = !text.startsWith("|")
+      if (afterScalar) this.#commentsAfter(bodyLine, frame)
     }
+    if (this.#pending.some((p) => p.frame >= frame)) throw new Error("yaml line reader: comments left behind")
+    this.#frames.pop()
     this.#depth--
     if (own) this.#ev.mapEnd()
+  }
+
+  /**
+   * The full-line comments after a one-line value (on line `valueLine`) of the map #frames[frame],
+   * read up to the next key or the end. Before a key of the same map they are its items. Before a
+   * less indented key (or the end) go-yaml spreads them over the maps that end there (see
+   * yaml-gap.ts): those for an enclosing map wait in #pending until that map's loop takes them.
+   */
+  #commentsAfter(valueLine: number, frame: number): void {
+    if (this.#peek()?.body.startsWith("#") !== true) return // the usual case: no comment
+    const comments: { line: number; column: number; text: string }[] = []
+    let finalBreak = false
+    let next: { line: number; column: number } | null = null
+    for (let raw = this.#lines.line(); raw !== undefined; raw = this.#lines.line()) {
+      const body = raw.trimStart()
+      if (body !== "" && !body.startsWith("#")) {
+        next = { line: this.#lines.index, column: raw.length - body.length }
+        break
+      }
+      // A line after the last comment (even the empty one after a final "\n"): its line ends.
+      finalBreak = body === "" && comments.length > 0
+      if (body !== "")
+        comments.push({ line: this.#lines.index, column: raw.length - body.length, text: commentText(body) })
+      this.#lines.next()
+    }
+    if (comments.length === 0) return
+    const indent = (this.#frames[frame] as { indent: number }).indent
+    const closes = this.#closing(frame, next, comments, valueLine, finalBreak)
+    if (closes === null) {
+      // The map goes on, or the run is outside what yaml-gap.ts places: the comments are this
+      // map's, at its own column only (anything else is the other readers' to place).
+      if (comments.some((c) => c.column !== indent) || (next !== null && next.column > indent)) bail()
+      for (const c of comments) this.#ev.comment(c.text)
+      return
+    }
+    for (const [i, c] of comments.entries()) {
+      const close = closes[i] ?? 0
+      if (close === 0) this.#ev.comment(c.text)
+      else this.#pending.push({ frame: frame - close, text: c.text })
+    }
+  }
+
+  /** gapCloses for a run that ends maps only and goes on in a map; null otherwise. */
+  #closing(
+    frame: number,
+    next: { line: number; column: number } | null,
+    comments: readonly { line: number; column: number }[],
+    valueLine: number,
+    finalBreak: boolean,
+  ): number[] | null {
+    const stop = next?.column ?? 0
+    const closing: number[] = []
+    let f = frame
+    for (; f > 0 && (this.#frames[f] as { indent: number }).indent > stop; f--) {
+      const fr = this.#frames[f] as { indent: number; map: boolean }
+      if (!fr.map) return null
+      closing.push(fr.indent)
+    }
+    const goesOn = this.#frames[f] as { indent: number; map: boolean }
+    if (closing.length === 0 || !goesOn.map || goesOn.indent !== stop) return null
+    const innermost = closing[0] as number
+    if (comments.some((c) => c.column > innermost)) return null
+    return gapCloses({ valueLine, comments, closing, next, finalBreak })
   }
 
   /** The block under `key:` (a map or a sequence, more indented than the key). */
@@ -176,6 +253,7 @@ class LineReader {
   #seq(indent: number): void {
     if (++this.#depth > MAX_YAML_DEPTH) bail()
     this.#ev.listStart()
+    this.#frames.push({ indent, map: false })
     for (let l = this.#peek(); l !== null && l.indent >= indent; l = this.#peek()) {
       if (l.indent > indent || !l.body.startsWith("- ")) bail()
       this.#lines.next()
@@ -187,6 +265,7 @@ class LineReader {
       if (isMapLine(value)) this.#map(column, value)
       else this.#scalarNode(value, indent, false)
     }
+    this.#frames.pop()
     this.#depth--
     this.#ev.listEnd()
   }

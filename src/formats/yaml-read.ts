@@ -14,6 +14,7 @@ import { FormatError } from "../errors.js"
 import type { Branch, ListItem, MapItem, MapNode, Scalar, TreeNode } from "../tree/node.js"
 import { assertYamlDepth } from "./yaml-depth.js"
 import { yamlErrorAt } from "./yaml-error.js"
+import { placeGapComments } from "./yaml-gap-tree.js"
 import { resolvePlain } from "./yaml-scalar.js"
 
 const STR_TAG = "tag:yaml.org,2002:str"
@@ -30,7 +31,7 @@ export function readYaml(text: string, source: string): Branch[] {
   assertYamlDepth(text, source)
   const lone = loneCommentMark(text)
   const composer = new Composer({ schema: "failsafe", uniqueKeys: false, prettyErrors: false })
-  const tokens = new Parser().parse(text)
+  const tokens = Array.from(new Parser().parse(text))
   const docs = Array.from(composer.compose(lone === null ? tokens : markLoneComments(tokens, lone)))
   const branches: Branch[] = []
   for (const doc of docs) {
@@ -39,7 +40,9 @@ export function readYaml(text: string, source: string): Branch[] {
       const { line, column, reason } = yamlErrorAt(text, err)
       throw new FormatError(source, line, `invalid yaml: ${reason}`, { column })
     }
-    const branch = readDocument(doc, source, text)
+    // Comments below nested maps go where go-yaml puts them (one document: the usual case).
+    const read = readDocument(doc, source, text)
+    const branch = docs.length === 1 ? placeGapComments(read, tokens, text) : read
     branches.push(lone === null ? branch : unmarkMap(branch, lone))
   }
   return branches

@@ -1,0 +1,164 @@
+// Where go-yaml v3 (sops' YAML library) puts full-line comments that follow the last value of
+// one or more nested block maps, before a less indented key or the end of the document. Its
+// scanner (scannerc.go yaml_parser_scan_comments) cuts such a run into "foot" pieces wherever a
+// line is less indented than the innermost map and starts at another column than the piece, and
+// at the first blank line right below the value; the rest is one "head" piece. It then ends each
+// map at the first piece that starts at that map's column (yaml_parser_unroll_indent), and a
+// piece goes to the first token at or after its mark (parserc.go yaml_parser_unfold_comments):
+// the value (its foot: stays in the value's map), the end of a map (that map's last key's foot:
+// the end of that map), or the next key (before it, in its map). Heads never go to the end of a
+// map, and hold back the pieces after them. sops loads each foot after its key's entry and each
+// head before its key's entry, so a comment lands in exactly one map: the one computed here.
+// The readers (yaml-line-read.ts, and yaml-cst-read.ts / yaml-read.ts through yaml-gap-tree.ts)
+// place the comments of such a run with `gapCloses`.
+
+/** A run of full-line comments (and blank lines) after a one-line value in a block map. */
+export interface Gap {
+  /** 0-based line of the value the comments follow. */
+  readonly valueLine: number
+  /** The comments in order: 0-based line and column of their `#`. */
+  readonly comments: readonly { readonly line: number; readonly column: number }[]
+  /**
+   * Columns of the block maps that end in the run, innermost (the value's map) first; the map
+   * that goes on (the next key's, or the top-level map at the end of the document) is not one.
+   */
+  readonly closing: readonly number[]
+  /** The next key: its line and column; null at the end of the document. */
+  readonly next: { readonly line: number; readonly column: number } | null
+  /** At the end of the document: whether the last comment line ends with a line break (else
+   * gapCloses places nothing). */
+  readonly finalBreak: boolean
+}
+
+interface Piece {
+  /** Where the piece starts (see `at`), its start column plus one (as go-yaml counts). */
+  readonly start: number
+  readonly col1: number
+  /** The token position at or after which the piece is handed out. */
+  readonly mark: number
+  readonly head: boolean
+  /** Indexes into Gap.comments. */
+  readonly comments: readonly number[]
+}
+
+const WIDE = 1e7
+/** A position that orders as the text does (columns are far below WIDE). */
+const at = (line: number, column: number): number => line * WIDE + Math.min(column, WIDE - 2)
+
+/**
+ * For each comment of `gap`, how many of the `closing` maps end before it: 0 keeps it in the
+ * value's map, `closing.length` puts it in the map that goes on (before the next key, or at the
+ * end of the top-level map). Null when go-yaml drops one of the comments (a foot of the value
+ * that the end of its map overwrites, or a head at the end of the document next to a foot):
+ * the caller keeps its own placement rather than lose a comment.
+ */
+export function gapCloses(gap: Gap): number[] | null {
+  // Without a final line break go-yaml's scanner reads past the end of its buffer (it gives the
+  // last comments to other maps than the rule below would): not followed here.
+  if (gap.next === null && !gap.finalBreak) return null
+  const pieces = cut(gap)
+  const ends = mapEnds(gap, pieces)
+  const m = gap.closing.length
+  const closes: number[] = new Array<number>(gap.comments.length).fill(m)
+  const valueStart = at(gap.valueLine, 0)
+  let q = 0
+  const give = (c: number): void => {
+    for (const i of pieces[q]?.comments ?? []) closes[i] = c
+    q++
+  }
+  let atValue = 0
+  while (q < pieces.length && (pieces[q] as Piece).mark <= valueStart) {
+    give(0)
+    atValue++
+  }
+  for (const [j, end] of ends.entries()) {
+    let here = 0
+    while (q < pieces.length && (pieces[q] as Piece).mark <= end && !(pieces[q] as Piece).head) {
+      give(Math.min(j, m))
+      here++
+    }
+    // The end of the value's map sets its last key's foot: the value's own foot is lost.
+    if (j === 0 && atValue > 0 && here > 0) return null
+  }
+  const rest = pieces.slice(q)
+  // At the document end a head and a foot both go to the document, which keeps only the foot.
+  if (gap.next === null && rest.some((p) => p.head) && rest.some((p) => !p.head)) return null
+  return closes
+}
+
+/** yaml_parser_scan_comments over the run: foot pieces, then at most one head piece. */
+function cut(gap: Gap): Piece[] {
+  const pieces: Piece[] = []
+  const first = gap.comments[0]
+  if (first === undefined) return pieces
+  const nextIndent = Math.max(0, gap.closing[0] ?? 0)
+  const footLine = gap.valueLine > 0 ? gap.valueLine + 1 : -1
+  let mark = at(gap.valueLine, 0)
+  let text: number[] = []
+  let startLine = first.line
+  let col1 = first.column + 1
+  let recentEmpty = false
+  let firstEmpty = first.line === gap.valueLine + 1
+  const foot = (end: number): void => {
+    pieces.push({ start: at(startLine, col1 - 1), col1, mark, head: false, comments: text })
+    mark = end
+    text = []
+  }
+  const dedent = (line: number, column: number): void => {
+    if (text.length > 0 && column < nextIndent && column + 1 !== col1) foot(at(line, column))
+  }
+  const blank = (line: number): void => {
+    if (!recentEmpty && firstEmpty && text.length > 0) {
+      const dedented = col1 - 1 < nextIndent
+      if (startLine === footLine || dedented) {
+        if (dedented) mark = at(startLine, col1 - 1)
+        foot(at(line, 0))
+      }
+    }
+    firstEmpty = false
+    recentEmpty = true
+  }
+  let line = first.line
+  for (const [i, c] of gap.comments.entries()) {
+    for (; line < c.line; line++) blank(line)
+    dedent(c.line, c.column)
+    if (text.length === 0) {
+      startLine = c.line
+      col1 = c.column + 1
+    }
+    text.push(i)
+    recentEmpty = false
+    line = c.line + 1
+  }
+  if (gap.next !== null) {
+    for (; line < gap.next.line; line++) blank(line)
+    dedent(gap.next.line, gap.next.column)
+  } else blank(line)
+  if (text.length > 0)
+    pieces.push({
+      start: at(startLine, col1 - 1),
+      col1,
+      mark: at(startLine, col1 - 1),
+      head: true,
+      comments: text,
+    })
+  return pieces
+}
+
+/**
+ * yaml_parser_unroll_indent: where each ending map's end token stands, innermost first. A map
+ * ends at the first piece that starts at its column, else where the map inside it ended (at
+ * first: right after the value). At the end of the document the top-level map ends too, in a
+ * second unroll (yaml_parser_fetch_stream_end) that starts from the end of the text.
+ */
+function mapEnds(gap: Gap, pieces: readonly Piece[]): number[] {
+  const first = (column: number): number | undefined => pieces.find((p) => p.col1 === column + 1)?.start
+  const ends: number[] = []
+  let end = at(gap.valueLine, WIDE - 1)
+  for (const column of gap.closing) {
+    end = first(column) ?? end
+    ends.push(end)
+  }
+  if (gap.next === null) ends.push(first(0) ?? Infinity)
+  return ends
+}

@@ -1,0 +1,80 @@
+import { readFileSync } from "node:fs"
+import { describe, expect, it } from "vitest"
+import { readYamlCst } from "../../../src/formats/yaml-cst-read.js"
+import { gapCloses } from "../../../src/formats/yaml-gap.js"
+import { readYamlLines } from "../../../src/formats/yaml-line-read.js"
+import { readYaml } from "../../../src/formats/yaml-read.js"
+import { writeYaml } from "../../../src/formats/yaml-write.js"
+import { encryptDocument } from "../../../src/ops/encrypt-document.js"
+import { encryptStreamed } from "../../../src/ops/encrypt-stream.js"
+import { fixedDeps, produced, sealRequest } from "../ops/stream-helpers.js"
+
+// Comments below the last value of nested maps, before a less indented key or the end (issue 8).
+// The fixture holds what sops 3.13.2 (go-yaml v3) made of each input: `sealed` is its `encrypt`
+// output (run with unencrypted_comment_regex ".*" so that the comments show, values put back in
+// the clear: only where each line stands matters), `opened` its `decrypt` of that sealed file.
+interface Case {
+  readonly name: string
+  readonly input: string
+  readonly sealed: string
+  readonly opened: string
+}
+const cases = JSON.parse(readFileSync("test/fixtures/yaml-gap/sops-3.13.2.json", "utf8")) as Case[]
+
+const readers = {
+  document: (text: string) => readYaml(text, "t.yaml"),
+  cst: readYamlCst,
+  line: readYamlLines,
+} as const
+
+describe("YAML comments below nested maps, placed as sops places them", () => {
+  it.each(cases.map((c) => [c.name, c] as const))("%s: every reader, both ways", (_name, c) => {
+    for (const [name, read] of Object.entries(readers)) {
+      const plain = read(c.input)
+      const sealed = read(c.sealed)
+      // The line reader takes all of these (the one-pass path depends on it); the others too.
+      expect(plain, `${name} reads the input`).not.toBeNull()
+      expect(sealed, `${name} reads the sealed layout`).not.toBeNull()
+      expect(writeYaml(plain ?? []), `${name}: sealed layout`).toBe(c.sealed)
+      expect(writeYaml(sealed ?? []), `${name}: opened layout`).toBe(c.opened)
+    }
+  })
+
+  it.each(cases.map((c) => [c.name, c] as const))("%s: sealed in one pass as by the tree", async (_n, c) => {
+    const req = sealRequest(Buffer.from(c.input), "yaml", {})
+    const streamed = await encryptStreamed(req, fixedDeps(), 0)
+    if (streamed === null) throw new Error("the one-pass path did not apply")
+    expect(produced(streamed)).toBe(Buffer.from(await encryptDocument(req, fixedDeps())).toString("utf8"))
+  })
+})
+
+describe("gapCloses", () => {
+  const run = {
+    valueLine: 2,
+    comments: [
+      { line: 3, column: 4 },
+      { line: 4, column: 2 },
+      { line: 5, column: 0 },
+    ],
+    closing: [4, 2],
+  }
+
+  it("should give each piece of a dedenting run to the map that ends at its column", () => {
+    expect(gapCloses({ ...run, next: null, finalBreak: true })).toEqual([0, 1, 2])
+    // Before a top-level key the last comment is that key's head: the top-level map's too.
+    expect(gapCloses({ ...run, next: { line: 6, column: 0 }, finalBreak: false })).toEqual([0, 1, 2])
+  })
+
+  it("should keep a run below the value's own column in the value's map until a column changes", () => {
+    const comments = [
+      { line: 3, column: 2 },
+      { line: 4, column: 0 },
+    ]
+    // go-yaml cuts at the change to column 0: the first piece stays with the value.
+    expect(gapCloses({ ...run, comments, next: { line: 5, column: 0 }, finalBreak: false })).toEqual([0, 2])
+  })
+
+  it("should place nothing at the end of a text without a final line break", () => {
+    expect(gapCloses({ ...run, next: null, finalBreak: false })).toBeNull()
+  })
+})
