@@ -43,7 +43,7 @@ function writeMapItems(items: readonly MapItem[], indent: number, ctx: Ctx, firs
         pendingInline.push(item.text)
         continue
       }
-      ctx.out.push(`${lead ?? pad}#${item.text}\n`)
+      ctx.out.push(commentBlock(lead ?? pad, pad, item.text))
       lead = null
       continue
     }
@@ -69,7 +69,7 @@ function writeListItems(items: readonly ListItem[], indent: number, ctx: Ctx, fi
     const prefix = lead ?? pad
     lead = null
     if (item.kind === "comment") {
-      ctx.out.push(`${prefix}#${item.text}\n`)
+      ctx.out.push(commentBlock(prefix, pad, item.text))
       continue
     }
     const childIndent = indent + 2
@@ -79,6 +79,16 @@ function writeListItems(items: readonly ListItem[], indent: number, ctx: Ctx, fi
       writeListItems(item.items, childIndent, ctx, `${prefix}- `)
     else writeValue(`${prefix}-`, item, indent, ctx, true)
   }
+}
+
+/**
+ * A comment item as go-yaml writes the head comment sops gives it: `#` and the first line, then
+ * each further line (an INI comment can have several) at the same column, with `# ` before it
+ * unless it starts with `#`.
+ */
+function commentBlock(first: string, pad: string, text: string): string {
+  const [head, ...rest] = text.split("\n")
+  return `${first}#${head ?? ""}\n${rest.map((l) => `${pad}${l.startsWith("#") ? "" : "# "}${l}\n`).join("")}`
 }
 
 /** `head` is "key:" or "-"; the value follows on the same line or as a block below. */

@@ -119,4 +119,19 @@ describe.skipIf(sops.skip)("sops interop: INI comments and repeated sections", (
     expect(mine.out).toBe("")
     expect(mine.err).toContain("more than one sops metadata entry")
   })
+
+  it.each(["markers", "to-yaml", "crlf"])(
+    "ini-comments/%s.ini opened as YAML: the comment lines as sops writes them",
+    (name) => {
+      const p = file(`${name}.yaml-out.ini`, fixture(`ini-comments/${name}.ini`))
+      const sealed = theirs(["encrypt", "--age", recipient, p], { env: env() })
+      expect(sealed.code, sealed.err).toBe(0)
+      const s = file(`${name}.yaml-out.sealed.ini`, sealed.out)
+      const bySops = theirs(["decrypt", "--output-type", "yaml", s], { env: env() })
+      expect(bySops.code, bySops.err).toBe(0)
+      const mine = ours(["decrypt", "--output-type", "yaml", s], { env: env() })
+      expect(mine.code, mine.err).toBe(0)
+      expect(mine.out).toBe(bySops.out)
+    },
+  )
 })

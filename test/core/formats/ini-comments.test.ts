@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { iniFormat } from "../../../src/formats/ini.js"
+import { yamlFormat } from "../../../src/formats/yaml.js"
 import { comment, entry, map, str, type Branch, type MapItem } from "../../../src/tree/node.js"
 
 // INI comments as sops 3.13.2 (go-ini 1.67.3) reads, seals and writes them (issue 8). Each
@@ -145,5 +146,10 @@ describe("INI comments as sops reads and writes them", () => {
     const b = parse("[s]\n;\n; b\nc = 1\n")
     expect(section(b, "s")).toEqual([entry("c", str("1")), comment("\n; b")])
     expect(emit(b)).toBe("[s]\n; \n; b\nc = 1\n")
+  })
+
+  it("should write a comment of several lines to YAML as sops does: further lines `# ` unless they start with #", () => {
+    // to-yaml.sops-out.yaml is `sops decrypt --output-type yaml` of to-yaml.ini sealed by sops.
+    expect(dec(yamlFormat.emit([parse(fixture("to-yaml.ini"))]))).toBe(fixture("to-yaml.sops-out.yaml"))
   })
 })
