@@ -1,40 +1,15 @@
-import { readFileSync, writeFileSync } from "node:fs"
-import { join } from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { sopsTwins } from "./sops-twins.js"
+import { readFileSync } from "node:fs"
+import { describe, expect, it } from "vitest"
+import { ageTwins, sealedShape } from "./age-twins.js"
 
 // INI comments (inline `a = 1 # c`, `;;`/`##`/`#;` markers, empty ones, CRLF) and repeated
 // sections through sealbridge and the real sops (issue 8): both seal the same texts in the same
 // order (same ciphertext lengths), and what either seals opens in both to the bytes sops writes.
-const { sops, dir, ours, theirs, cleanup } = sopsTwins("sealbridge-ini-interop-")
-afterAll(cleanup)
-
-const keyFile = join(dir, "keys.txt")
-const env = (): Record<string, string> => ({ SOPS_AGE_KEY_FILE: keyFile })
-let recipient = ""
-beforeAll(() => {
-  if (sops.skip) return
-  const r = ours(["keygen", "-o", keyFile])
-  if (r.code !== 0) throw new Error(`keygen failed: ${r.err}`)
-  recipient = r.out.trim()
-})
+const twins = ageTwins("sealbridge-ini-interop-")
+const { sops, ours, theirs, env, file } = twins
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8")
-function file(name: string, text: string): string {
-  const p = join(dir, name)
-  writeFileSync(p, text)
-  return p
-}
-/** Sealed text with the random parts masked (ciphertext length kept). */
-const shape = (text: string): string =>
-  text
-    .replace(
-      /ENC\[AES256_GCM,data:([^,]*),iv:[^,]*,tag:[^,]*,type:([a-z]+)\]/g,
-      (_m, d: string, t: string) => `ENC[${t}:${d.length}]`,
-    )
-    .replace(/-----BEGIN AGE ENCRYPTED FILE-----.*?-----END AGE ENCRYPTED FILE-----/g, "AGE-BLOCK")
-    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, "TIME")
 
 const CASES = [
   ...["inline", "inline-more", "markers", "empty", "repeated-key", "crlf", "indent"].map(
@@ -53,11 +28,11 @@ describe.skipIf(sops.skip)("sops interop: INI comments and repeated sections", (
       [file(`${name}.ini`, text), []],
       [file(`${name}.txt`, text), ["--input-type", "ini", "--output-type", "ini"]],
     ] as const) {
-      const bySops = theirs(["encrypt", ...args, "--age", recipient, p], { env: env() })
+      const bySops = theirs(["encrypt", ...args, "--age", twins.recipient, p], { env: env() })
       expect(bySops.code, bySops.err).toBe(0)
-      const mine = ours(["encrypt", ...args, "--age", recipient, p], { env: env() })
+      const mine = ours(["encrypt", ...args, "--age", twins.recipient, p], { env: env() })
       expect(mine.code, mine.err).toBe(0)
-      expect(shape(mine.out)).toBe(shape(bySops.out))
+      expect(sealedShape(mine.out)).toBe(sealedShape(bySops.out))
 
       for (const [who, sealed] of [
         ["sops", bySops.out],
@@ -76,11 +51,11 @@ describe.skipIf(sops.skip)("sops interop: INI comments and repeated sections", (
 
   it("a first comment line that strips to nothing: sealed alike; sops panics opening it, sealbridge writes `; `", () => {
     const p = file("empty-first.ini", "[s]\n;\n; b\nc = 1\n")
-    const bySops = theirs(["encrypt", "--age", recipient, p], { env: env() })
-    const mine = ours(["encrypt", "--age", recipient, p], { env: env() })
+    const bySops = theirs(["encrypt", "--age", twins.recipient, p], { env: env() })
+    const mine = ours(["encrypt", "--age", twins.recipient, p], { env: env() })
     expect(bySops.code, bySops.err).toBe(0)
     expect(mine.code, mine.err).toBe(0)
-    expect(shape(mine.out)).toBe(shape(bySops.out))
+    expect(sealedShape(mine.out)).toBe(sealedShape(bySops.out))
     const s = file("empty-first.sealed.ini", bySops.out)
     const opened = theirs(["decrypt", s], { env: env() })
     expect(opened.code).toBe(2)
@@ -98,7 +73,10 @@ describe.skipIf(sops.skip)("sops interop: INI comments and repeated sections", (
     ['{"s":{"a":"1"},"DEFAULT":{"d":"2"}}', "[s]\na = 1\n\n[DEFAULT]\nd = 2\n"],
   ])("JSON %s opened as INI: only a first DEFAULT (any case) goes without its header", (json, expected) => {
     const p = file("conv.json", json)
-    const sealed = file("conv.sealed.json", ours(["encrypt", "--age", recipient, p], { env: env() }).out)
+    const sealed = file(
+      "conv.sealed.json",
+      ours(["encrypt", "--age", twins.recipient, p], { env: env() }).out,
+    )
     for (const run of [theirs, ours]) {
       const r = run(["decrypt", "--output-type", "ini", sealed], { env: env() })
       expect(r.code, r.err).toBe(0)
@@ -108,7 +86,7 @@ describe.skipIf(sops.skip)("sops interop: INI comments and repeated sections", (
 
   it("two [sops] sections: both refuse the file with exit 1", () => {
     const p = file("one.ini", "[s]\na = 1\n")
-    const sealed = theirs(["encrypt", "--age", recipient, p], { env: env() })
+    const sealed = theirs(["encrypt", "--age", twins.recipient, p], { env: env() })
     expect(sealed.code, sealed.err).toBe(0)
     const twice = file("twice.ini", `${sealed.out}\n[sops]\nversion = 3.13.2\n`)
     const bySops = theirs(["decrypt", twice], { env: env() })
@@ -124,7 +102,7 @@ describe.skipIf(sops.skip)("sops interop: INI comments and repeated sections", (
     "ini-comments/%s.ini opened as YAML: the comment lines as sops writes them",
     (name) => {
       const p = file(`${name}.yaml-out.ini`, fixture(`ini-comments/${name}.ini`))
-      const sealed = theirs(["encrypt", "--age", recipient, p], { env: env() })
+      const sealed = theirs(["encrypt", "--age", twins.recipient, p], { env: env() })
       expect(sealed.code, sealed.err).toBe(0)
       const s = file(`${name}.yaml-out.sealed.ini`, sealed.out)
       const bySops = theirs(["decrypt", "--output-type", "yaml", s], { env: env() })

@@ -1,40 +1,15 @@
-import { readFileSync, writeFileSync } from "node:fs"
-import { join } from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { sopsTwins } from "./sops-twins.js"
+import { readFileSync } from "node:fs"
+import { describe, expect, it } from "vitest"
+import { ageTwins, sealedShape } from "./age-twins.js"
 
 // INI key names with =, :, " and backquotes (issue 8) through sealbridge and the real sops: what
 // one seals the other opens to the same bytes, and the names sops writes but cannot read back
 // are refused by sealbridge instead of sealed into a file nobody can open.
-const { sops, dir, ours, theirs, cleanup } = sopsTwins("sealbridge-ini-keys-")
-afterAll(cleanup)
-
-const keyFile = join(dir, "keys.txt")
-const env = (): Record<string, string> => ({ SOPS_AGE_KEY_FILE: keyFile })
-let recipient = ""
-beforeAll(() => {
-  if (sops.skip) return
-  const r = ours(["keygen", "-o", keyFile])
-  if (r.code !== 0) throw new Error(`keygen failed: ${r.err}`)
-  recipient = r.out.trim()
-})
+const twins = ageTwins("sealbridge-ini-keys-")
+const { sops, ours, theirs, env, file } = twins
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../fixtures/ini-keys/${name}`, import.meta.url), "utf8")
-function file(name: string, text: string): string {
-  const p = join(dir, name)
-  writeFileSync(p, text)
-  return p
-}
-/** Sealed text with the random parts masked (ciphertext length kept). */
-const shape = (text: string): string =>
-  text
-    .replace(
-      /ENC\[AES256_GCM,data:([^,]*),iv:[^,]*,tag:[^,]*,type:([a-z]+)\]/g,
-      (_m, d: string, t: string) => `ENC[${t}:${d.length}]`,
-    )
-    .replace(/-----BEGIN AGE ENCRYPTED FILE-----.*?-----END AGE ENCRYPTED FILE-----/g, "AGE-BLOCK")
-    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, "TIME")
 
 // Names sops writes and reads back; the = column is aligned by UTF-8 bytes.
 const names = fixture("written-by-sops.ini")
@@ -49,11 +24,11 @@ describe.skipIf(sops.skip)('sops interop: INI key names with =, :, " and backquo
     ["hand.ini", handWritten],
   ])("%s sealed by sops opens in sealbridge to the bytes sops gives, and the reverse", (name, text) => {
     const p = file(name, text)
-    const bySops = theirs(["encrypt", "--age", recipient, p], { env: env() })
+    const bySops = theirs(["encrypt", "--age", twins.recipient, p], { env: env() })
     expect(bySops.code, bySops.err).toBe(0)
-    const mine = ours(["encrypt", "--age", recipient, p], { env: env() })
+    const mine = ours(["encrypt", "--age", twins.recipient, p], { env: env() })
     expect(mine.code, mine.err).toBe(0)
-    expect(shape(mine.out)).toBe(shape(bySops.out))
+    expect(sealedShape(mine.out)).toBe(sealedShape(bySops.out))
 
     const s1 = file(`sops.${name}`, bySops.out)
     const s2 = file(`sb.${name}`, mine.out)
@@ -79,7 +54,7 @@ describe.skipIf(sops.skip)('sops interop: INI key names with =, :, " and backquo
     "the name %j: sops seals it and then cannot open its own file (exit %i); sealbridge refuses to seal it",
     (key, sopsExit) => {
       const p = file("bad.json", JSON.stringify({ s: { ok: "secret-value", [key]: "secret-value" } }))
-      const args = ["encrypt", "--input-type", "json", "--output-type", "ini", "--age", recipient, p]
+      const args = ["encrypt", "--input-type", "json", "--output-type", "ini", "--age", twins.recipient, p]
       const bySops = theirs(args, { env: env() })
       expect(bySops.code).toBe(0)
       expect(theirs(["decrypt", file("bad.sops.ini", bySops.out)], { env: env() }).code).toBe(sopsExit)

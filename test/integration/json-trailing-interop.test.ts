@@ -1,39 +1,12 @@
-import { writeFileSync } from "node:fs"
-import { join } from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { sopsTwins } from "./sops-twins.js"
+import { describe, expect, it } from "vitest"
+import { ageTwins, sealedShape } from "./age-twins.js"
 
 // Text after a JSON file's top-level object (issue 8): sops 3.13.2 reads tokens up to that
 // object's closing brace and never further, so it seals and opens such files; sealbridge does
 // the same, plain and sealed, small (tree) and from 1 MiB (one pass), and refuses what sops
 // refuses with the same exit status.
-const { sops, dir, ours, theirs, cleanup } = sopsTwins("sealbridge-json-trailing-")
-afterAll(cleanup)
-
-const keyFile = join(dir, "keys.txt")
-const env = (): Record<string, string> => ({ SOPS_AGE_KEY_FILE: keyFile })
-let recipient = ""
-beforeAll(() => {
-  if (sops.skip) return
-  const r = ours(["keygen", "-o", keyFile])
-  if (r.code !== 0) throw new Error(`keygen failed: ${r.err}`)
-  recipient = r.out.trim()
-})
-
-function file(name: string, bytes: string | Buffer): string {
-  const p = join(dir, name)
-  writeFileSync(p, bytes)
-  return p
-}
-/** Sealed text with the random parts masked (ciphertext length kept). */
-const shape = (text: string): string =>
-  text
-    .replace(
-      /ENC\[AES256_GCM,data:([^,]*),iv:[^,]*,tag:[^,]*,type:([a-z]+)\]/g,
-      (_m, d: string, t: string) => `ENC[${t}:${d.length}]`,
-    )
-    .replace(/-----BEGIN AGE ENCRYPTED FILE-----.*?-----END AGE ENCRYPTED FILE-----/gs, "AGE-BLOCK")
-    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/g, "TIME")
+const twins = ageTwins("sealbridge-json-trailing-")
+const { sops, ours, theirs, env, file } = twins
 
 const DOC = '{"a": {"b": [1, 2.5, "x"]}, "c": null, "pw": "secret-value"}'
 // About 1.1 MiB, past sealbridge's one-pass threshold (1 MiB); few keys, as sops takes seconds
@@ -60,11 +33,11 @@ describe.skipIf(sops.skip)("sops interop: text after the top-level JSON object",
       [file(`${name}.json`, text), []],
       [file(`${name}.txt`, text), ["--input-type", "json", "--output-type", "json"]],
     ] as const) {
-      const bySops = theirs(["encrypt", ...args, "--age", recipient, p], { env: env() })
+      const bySops = theirs(["encrypt", ...args, "--age", twins.recipient, p], { env: env() })
       expect(bySops.code, bySops.err).toBe(0)
-      const mine = ours(["encrypt", ...args, "--age", recipient, p], { env: env() })
+      const mine = ours(["encrypt", ...args, "--age", twins.recipient, p], { env: env() })
       expect(mine.code, mine.err).toBe(0)
-      expect(shape(mine.out)).toBe(shape(bySops.out))
+      expect(sealedShape(mine.out)).toBe(sealedShape(bySops.out))
 
       const ext = args.length > 0 ? "txt" : "json"
       for (const [who, sealed] of [
@@ -94,9 +67,9 @@ describe.skipIf(sops.skip)("sops interop: text after the top-level JSON object",
     ["a lone brace", "{"],
   ])("%s: refused by both with exit 2, nothing written", (_what, text) => {
     const p = file("refused.json", text)
-    const bySops = theirs(["encrypt", "--age", recipient, p], { env: env() })
+    const bySops = theirs(["encrypt", "--age", twins.recipient, p], { env: env() })
     expect(bySops.code).toBe(2)
-    const mine = ours(["encrypt", "--age", recipient, p], { env: env() })
+    const mine = ours(["encrypt", "--age", twins.recipient, p], { env: env() })
     expect(mine.code).toBe(2)
     expect(mine.out).toBe("")
     expect(mine.err).toMatch(/^sealbridge: .*refused\.json/)

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { sopsTwins } from "./sops-twins.js"
+import { describe, expect, it } from "vitest"
+import { ageTwins, sealedShape } from "./age-twins.js"
 
 // Comments below a nested map at an outer indent (issue 8), through sealbridge and the real sops,
 // small and ≥ 1 MiB (the one-pass sealer). sops places them with go-yaml v3's scanner rules
@@ -10,26 +10,8 @@ import { sopsTwins } from "./sops-twins.js"
 // column, and at its first blank line; each map ends at the first piece at its own column, and a
 // piece goes to the value, to the end of a map, or before the next key (src/formats/yaml-gap.ts
 // follows that). Unit tests hold sops' outputs for more shapes: test/core/formats/yaml-gap.test.ts.
-const { sops, dir, ours, theirs, cleanup } = sopsTwins("sealbridge-yaml-outer-")
-afterAll(cleanup)
-
-const keyFile = join(dir, "keys.txt")
-const env = (): Record<string, string> => ({ SOPS_AGE_KEY_FILE: keyFile })
-let recipient = ""
-beforeAll(() => {
-  if (sops.skip) return
-  const r = ours(["keygen", "-o", keyFile])
-  if (r.code !== 0) throw new Error(`keygen failed: ${r.err}`)
-  recipient = r.out.trim()
-})
-
-const shape = (text: string): string =>
-  text
-    .replace(
-      /ENC\[AES256_GCM,data:([^,]*),iv:[^,]*,tag:[^,]*,type:([a-z]+)\]/g,
-      (_m, d: string, t: string) => `ENC[${t}:${d.length}]`,
-    )
-    .replace(/^sops:[\s\S]*$/m, "")
+const twins = ageTwins("sealbridge-yaml-outer-")
+const { sops, dir, ours, theirs, env } = twins
 
 const pad =
   "pad:\n" +
@@ -42,11 +24,11 @@ function both(name: string, text: string): void {
   ] as const) {
     const p = join(dir, `${name}${suffix}.yaml`)
     writeFileSync(p, body)
-    const bySops = theirs(["encrypt", "--age", recipient, p], { env: env() })
+    const bySops = theirs(["encrypt", "--age", twins.recipient, p], { env: env() })
     expect(bySops.code, bySops.err).toBe(0)
-    const mine = ours(["encrypt", "--age", recipient, p], { env: env() })
+    const mine = ours(["encrypt", "--age", twins.recipient, p], { env: env() })
     expect(mine.code, mine.err).toBe(0)
-    expect(shape(mine.out), `encrypt ${name}${suffix}`).toBe(shape(bySops.out))
+    expect(sealedShape(mine.out), `encrypt ${name}${suffix}`).toBe(sealedShape(bySops.out))
     const sealed = join(dir, `${name}${suffix}.sops.yaml`)
     writeFileSync(sealed, bySops.out)
     const opened = theirs(["decrypt", sealed], { env: env() })
