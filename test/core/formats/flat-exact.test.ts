@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { BridgeError } from "../../../src/errors.js"
+import { errorOf } from "../../helpers/error-of.js"
 import { dotenvFormat } from "../../../src/formats/dotenv.js"
 import { plainDotenvItems, streamDotenv } from "../../../src/formats/dotenv-stream.js"
 import { PieceSink } from "../../../src/formats/piece-sink.js"
@@ -13,15 +13,6 @@ import type { StreamWalker } from "../../../src/tree/stream-walk.js"
 // path, which cannot see where both agree on a mistake).
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b)
-const errorOf = (f: () => unknown): string => {
-  try {
-    f()
-  } catch (err) {
-    if (err instanceof BridgeError) return `${err.code} ${err.message}`
-    throw err
-  }
-  throw new Error("expected a BridgeError")
-}
 
 /** A walker that marks what it hands back and records every call. */
 function recording(): { walker: StreamWalker; calls: string[] } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { BridgeError } from "../../../src/errors.js"
+import { errorOf } from "../../helpers/error-of.js"
 import { dotenvFormat } from "../../../src/formats/dotenv.js"
 import { flattenMetadata, unflattenMetadata } from "../../../src/formats/flatten.js"
 import { iniFormat } from "../../../src/formats/ini.js"
@@ -22,15 +22,6 @@ import {
 // exact texts (the round-trip properties cannot see a writer and reader that agree on a mistake).
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b)
-const errorOf = (f: () => unknown): string => {
-  try {
-    f()
-  } catch (err) {
-    if (err instanceof BridgeError) return `${err.code} ${err.message}`
-    throw err
-  }
-  throw new Error("expected a BridgeError")
-}
 
 describe("dotenv", () => {
   it("should read keys, values with = and \\n escapes, and # comments, skipping empty lines", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { BridgeError } from "../../../src/errors.js"
+import { errorOf } from "../../helpers/error-of.js"
 import { iniFormat } from "../../../src/formats/ini.js"
 import { entry, map, str, type MapItem } from "../../../src/tree/node.js"
 
@@ -10,15 +10,6 @@ const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
 const parse = (s: string): unknown => iniFormat.parse(enc(s), "f.ini")[0]
 const sections = (...s: [string, MapItem[]][]): unknown =>
   map([entry("DEFAULT", map([])), ...s.map(([name, items]) => entry(name, map(items)))])
-const errorOf = (f: () => unknown): string => {
-  try {
-    f()
-  } catch (err) {
-    if (err instanceof BridgeError) return `${err.code} ${err.message}`
-    throw err
-  }
-  throw new Error("expected a BridgeError")
-}
 
 describe("INI reader corners", () => {
   it("should read empty quoted values as empty and a lone quote as itself", () => {

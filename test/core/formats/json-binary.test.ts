@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { BridgeError } from "../../../src/errors.js"
+import { errorOf } from "../../helpers/error-of.js"
 import { binaryFormat } from "../../../src/formats/binary.js"
 import { jsonFormat } from "../../../src/formats/json.js"
 import { jsonString } from "../../../src/formats/json-emit.js"
@@ -9,15 +9,6 @@ import { bool, bytes, comment, entry, float, int, list, map, nul, str, time } fr
 // Spec §6.3/§6.4: JSON and binary as sops' stores read and write them, with exact texts.
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b)
-const errorOf = (f: () => unknown): string => {
-  try {
-    f()
-  } catch (err) {
-    if (err instanceof BridgeError) return `${err.code} ${err.message}`
-    throw err
-  }
-  throw new Error("expected a BridgeError")
-}
 
 describe("JSON reader", () => {
   it("should keep key order, exact 64-bit ints, floats written as floats, and every scalar kind", () => {

@@ -1,20 +1,11 @@
 import { describe, expect, it } from "vitest"
-import { BridgeError } from "../../../src/errors.js"
+import { errorOf } from "../../helpers/error-of.js"
 import { parseJson } from "../../../src/formats/json-parse.js"
 import { bool, entry, float, int, list, map, nul, str, type TreeNode } from "../../../src/tree/node.js"
 
 // The JSON reader's corners (issue 8, mutation testing): every number form, literals at the end
 // of input, escapes in either hex case, and the nesting count across siblings, each with the
 // exact tree or the exact message and position.
-const errorOf = (f: () => unknown): string => {
-  try {
-    f()
-  } catch (err) {
-    if (err instanceof BridgeError) return `${err.code} ${err.message}`
-    throw err
-  }
-  throw new Error("expected a BridgeError")
-}
 
 describe("JSON reader corners", () => {
   it.each<[string, TreeNode]>([
