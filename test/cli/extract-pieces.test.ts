@@ -8,6 +8,7 @@ import type { SealFlags } from "../../cli/options.js"
 import { resolveTarget } from "../../cli/target.js"
 import { parseExtractPath } from "../../src/index.js"
 import { runCli, tempDir } from "../helpers/cli-io.js"
+import { changeClearValue } from "../helpers/tamper-clear.js"
 
 // `decrypt --extract` of a large sealed YAML/JSON file goes through the piece window: the same
 // bytes, exit status and message as the whole-file path (here: the same file piped in, which
@@ -116,7 +117,7 @@ describe("decrypt --extract of a large sealed file, in pieces", () => {
       expect(await run({ extract: '["note_unencrypted"]', inPlace: true })).toBe(false)
       expect(await run({ extract: '["note_unencrypted"]' }, "-")).toBe(false)
       const bad = join(tmp.path, `bad.${name}`)
-      writeFileSync(bad, readFileSync(sealed, "utf8").replace("clear", "clean"))
+      writeFileSync(bad, changeClearValue(readFileSync(sealed, "utf8")))
       const r = await runCli(["decrypt", "--extract", '["note_unencrypted"]', bad], { env: keyEnv })
       expect(r.code).toBe(51)
       expect(r.stdout).toBe("")

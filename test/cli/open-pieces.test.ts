@@ -8,6 +8,7 @@ import { decryptInPieces } from "../../cli/open-pieces.js"
 import { resolveTarget } from "../../cli/target.js"
 import type { SealFlags } from "../../cli/options.js"
 import { runCli, tempDir } from "../helpers/cli-io.js"
+import { changeClearValue } from "../helpers/tamper-clear.js"
 
 // `decrypt` of a large sealed YAML/JSON file reads it in pieces and stages the plaintext in a
 // temp file: the same output as before to stdout, --output and -i, nothing written and no temp
@@ -116,7 +117,7 @@ describe("decrypt of a large sealed YAML/JSON file read in pieces", () => {
     }, 120_000)
 
     for (const [what, edit, code] of [
-      ["a changed clear value (MAC)", (t: string) => t.replace("clear", "clean"), 51],
+      ["a changed clear value (MAC)", (t: string) => changeClearValue(t), 51],
       [
         "a changed sealed value",
         (t: string) =>

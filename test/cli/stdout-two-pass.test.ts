@@ -10,6 +10,7 @@ import { BridgeError, ErrorCode } from "../../src/index.js"
 import { newAgeKey } from "../helpers/age-setup.js"
 import { runBuilt } from "../helpers/built-cli.js"
 import { runCli, tempDir } from "../helpers/cli-io.js"
+import { changeClearValue } from "../helpers/tamper-clear.js"
 
 // `decrypt` of a large sealed YAML/JSON file to stdout puts no plaintext on disk: a first pass
 // checks every value and the MAC (holding the output in memory when the file is within
@@ -87,7 +88,7 @@ describe("decrypt of a large sealed file to stdout, in two passes", () => {
     it(`should print nothing for ${name} with a changed clear value (exit 51) and create nothing in $TMPDIR`, async () => {
       const bad = join(tmp.path, `bad.${name}`)
       const text = readFileSync(sealedPath(name), "utf8")
-      writeFileSync(bad, text.replace("clear", "clean"))
+      writeFileSync(bad, changeClearValue(text))
       const r = await watched(["decrypt", bad])
       expect(r.code).toBe(51)
       expect(r.stdout).toBe("")
@@ -128,7 +129,7 @@ describe("decrypt of a large sealed file to stdout, in two passes", () => {
         if (rewritten) return
         rewritten = true
         // An editor writing in place after the first piece went out: a value is now different.
-        writeFileSync(file, sealed.replace("clear", "clean"))
+        writeFileSync(file, changeClearValue(sealed))
       },
     }
     const target = resolveTarget(file, {}, false)
