@@ -115,9 +115,16 @@ function readMap(map: CST.BlockMap, depth: number): { kind: "map"; items: MapIte
       items.push({ kind: "entry", key, value: empty })
       continue
     }
-    const { scalar, endComments } = readScalarToken(value)
-    for (const c of endComments) items.push(comment(c, true))
+    const { scalar, endComments, below } = readScalarToken(value)
+    // Only the comment on the value's own line is its line comment; go-yaml makes those on the
+    // lines below (more indented than the map: the parser hangs them on the scalar) its foot.
+    const [line, foot] = [
+      endComments.slice(0, endComments.length - below),
+      endComments.slice(endComments.length - below),
+    ]
+    for (const c of line) items.push(comment(c, true))
     items.push({ kind: "entry", key, value: { kind: "scalar", value: scalar } })
+    for (const c of foot) items.push(comment(c))
   }
   return { kind: "map", items }
 }
@@ -189,13 +196,18 @@ function readKey(token: Token): string {
 
 /**
  * A scalar value and the comments after it (its line's and any the parser hangs on it below):
- * the composer makes them all the node's `comment`, which yaml-read.ts keeps as inline items.
+ * the composer makes them all the node's `comment`, which yaml-read.ts cuts as this does.
  */
-function readScalarToken(token: Token | undefined): { scalar: Scalar; endComments: SourceToken[] } {
+function readScalarToken(token: Token | undefined): {
+  scalar: Scalar
+  endComments: SourceToken[]
+  /** How many of the last endComments stand on lines below the value's. */
+  below: number
+} {
   if (token === undefined) return bail() // `key:` with nothing: the composer's empty-node rules
   if (token.type === "block-scalar") {
     if (comments(token.props, "block-scalar-header").length > 0) bail()
-    return { scalar: { kind: "string", value: resolve(token).value }, endComments: [] }
+    return { scalar: { kind: "string", value: resolve(token).value }, endComments: [], below: 0 }
   }
   if (
     token.type !== "scalar" &&
@@ -204,6 +216,8 @@ function readScalarToken(token: Token | undefined): { scalar: Scalar; endComment
   )
     return bail()
   const ends = comments(token.end)
+  const firstBreak = (token.end ?? []).findIndex((t) => t.type === "newline")
+  const below = firstBreak === -1 ? 0 : comments(token.end?.slice(firstBreak)).length
   // The composer wants white space before a comment (`"x"#c` is an error).
   for (const [i, t] of (token.end ?? []).entries()) {
     const prev = token.end?.[i - 1]?.type
@@ -216,7 +230,7 @@ function readScalarToken(token: Token | undefined): { scalar: Scalar; endComment
     if (v === "overflow") bail()
     scalar = v as Scalar
   }
-  return { scalar, endComments: ends }
+  return { scalar, endComments: ends, below }
 }
 
 function resolve(token: CST.FlowScalar | CST.BlockScalar): { value: string; type: string | null } {

@@ -237,8 +237,6 @@ function place(
   }
   if (closing.length === 0 || f === null || !f.map || column(f) !== stop) return null
   if (next !== null && goesOn !== f) return null
-  const innermost = closing[0] as number
-  if (comments.some((c) => c.column > innermost)) return null
   const last = run[run.length - 1] as { offset: number }
   const finalBreak = next === null && lines.breakAfter(last.offset)
   const closes = gapCloses({ valueLine, comments, closing, next, finalBreak })

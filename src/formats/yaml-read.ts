@@ -200,6 +200,7 @@ function readMap(node: Node, ctx: Ctx, depth = 0): TreeNode {
       throw new FormatError(ctx.source, lineOf(ctx, keyNode), `duplicate key ${JSON.stringify(key)}`)
     seen.add(key)
     const value = pair.value as Node | null
+    let foot: string | undefined
     pushComments(items, keyNode?.commentBefore)
     pushComments(items, keyNode?.comment)
     const collection = isMap(value) || isSeq(value)
@@ -207,7 +208,11 @@ function readMap(node: Node, ctx: Ctx, depth = 0): TreeNode {
       pushComments(items, value?.commentBefore)
       // A comment on the value's line: sops keeps it before the entry, flagged so that a sealed
       // file writes it back on the same line (sops 3.13 does; its plain output moves it above).
-      pushComments(items, value?.comment, true)
+      // The composer adds the comments of the lines below that are more indented than the map:
+      // go-yaml makes those the value's foot, after the entry.
+      const [line, below] = splitLineComment(value, ctx)
+      pushComments(items, line, true)
+      foot = below
     }
     let tree = readNode(value, ctx, depth + 1)
     if (collection && value !== null && (value.commentBefore ?? "") !== "") {
@@ -226,9 +231,26 @@ function readMap(node: Node, ctx: Ctx, depth = 0): TreeNode {
           : { kind: "list", items: [...(lead as ListItem[]), ...(tree.kind === "list" ? tree.items : [])] }
     }
     items.push({ kind: "entry", key, value: tree })
+    pushComments(items, foot)
   }
   if (depth > 0) pushComments(items, node.comment)
   return { kind: "map", items }
+}
+
+/**
+ * A scalar value's comment cut in two: the first line when a `#` stands on the value's own line
+ * (its line comment), the rest (comments on the lines below).
+ */
+function splitLineComment(value: Node | null, ctx: Ctx): [string | undefined, string | undefined] {
+  const comment = value?.comment ?? undefined
+  const end = value?.range?.[1]
+  if (comment === undefined || end === undefined) return [comment, undefined]
+  const eol = ctx.text.indexOf("\n", end)
+  if (ctx.text.slice(end, eol === -1 ? undefined : eol).includes("#")) {
+    const cut = comment.indexOf("\n")
+    return cut === -1 ? [comment, undefined] : [comment.slice(0, cut), comment.slice(cut + 1)]
+  }
+  return [undefined, comment]
 }
 
 /** True when a `#` comment follows the key on its own line (`key: # c`). */

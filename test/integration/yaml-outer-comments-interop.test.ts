@@ -56,6 +56,14 @@ describe.skipIf(sops.skip)("sops interop: YAML comments below a nested map at an
       "a:\n  b:\n    c:\n      d: 1\n    # c4\n  # c2\n# c0\ne: 3\n",
     ],
     ["a blank line inside a run at the inner indent", "a:\n  b: 1\n  # x\n\n\n  # y\nc: 2\n"],
+    // Comments more indented than the map below a value: its foot, not its line comment.
+    ["more indented than the map, before its next key", "a:\n  b: 1\n    # deep\n  c: 2\n"],
+    ["more indented, below a line comment", "a:\n  b: 1 # line\n    # deep\nc: 2\n"],
+    [
+      "more indented, then indents 2 and 0 before the next top key",
+      "a:\n  b:\n    c: 1\n      # deep\n  # c2\n# c0\ne: 2\n",
+    ],
+    ["more indented, split by a blank line", "a:\n  b: 1\n    # deep\n\n    # deep2\nc: 2\n"],
   ])("%s: same sealed shape and same decrypt bytes as sops", (name, text) => {
     both(name.replace(/\W+/g, "-"), text)
   })

@@ -48,6 +48,41 @@ describe("YAML comments below nested maps, placed as sops places them", () => {
   })
 })
 
+// Shapes the fast readers may hand over (the line reader reads no comment below a value that is
+// more indented than the map; the CST reader no anchors): the document reader must take them,
+// the others and the one-pass sealer may only hand over or agree. Same fixture layout as above, made by sops 3.13.2 the same way.
+const more = (file: string): Case[] =>
+  JSON.parse(readFileSync(`test/fixtures/yaml-gap/${file}.sops-3.13.2.json`, "utf8")) as Case[]
+
+describe.each([["comments more indented than the map, below a value", more("deep-comments")]] as const)(
+  "YAML %s, placed as sops places them",
+  (_title, extra) => {
+    it.each(extra.map((c) => [c.name, c] as const))("%s: every reader, both ways", (_name, c) => {
+      for (const [name, read] of Object.entries(readers)) {
+        for (const [from, want] of [
+          [c.input, c.sealed],
+          [c.sealed, c.opened],
+        ] as const) {
+          const branches = read(from)
+          if (branches === null && name !== "document") continue // handed over
+          expect(branches, `${name} reads ${JSON.stringify(from)}`).not.toBeNull()
+          expect(writeYaml(branches ?? []), `${name}: from ${JSON.stringify(from)}`).toBe(want)
+        }
+      }
+    })
+
+    it.each(extra.map((c) => [c.name, c] as const))(
+      "%s: sealed in one pass as by the tree",
+      async (_n, c) => {
+        const req = sealRequest(Buffer.from(c.input), "yaml", {})
+        const streamed = await encryptStreamed(req, fixedDeps(), 0)
+        const tree = Buffer.from(await encryptDocument(req, fixedDeps())).toString("utf8")
+        if (streamed !== null) expect(produced(streamed)).toBe(tree)
+      },
+    )
+  },
+)
+
 describe("gapCloses", () => {
   const run = {
     valueLine: 2,
