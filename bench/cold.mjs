@@ -1,4 +1,5 @@
-// Cold start of the CLI: `--version`, `filestatus` and `decrypt` of a small age-sealed YAML,
+// Cold start of the CLI: a bare `node -e 0` (the runtime's own floor), `--version`, `filestatus`
+// and `decrypt` of a small age-sealed YAML,
 // each a fresh process (median of BENCH_RUNS, default 7), on every Node in BENCH_NODES
 // (colon-separated paths; default this Node) and with sops when it is found. BENCH_CLI picks the
 // entry file (default dist/cli/bin.js, the installed command).
@@ -44,6 +45,13 @@ try {
       .map((l) => l.toFixed(2))
       .join(" ")}`,
   )
+  // The floor under every row: a Node process that runs nothing. What sealbridge adds is the
+  // difference; sops' whole command is compared against it too (issue 13's small-file rows).
+  const bare = nodes.map((n) => {
+    const v = execFileSync(n, ["--version"], { encoding: "utf8" }).trim()
+    return `node ${v}: ${show(measure(n, ["-e", "0"], { env, runs }))}`
+  })
+  console.log(`${"bare node (-e 0)".padEnd(26)} ${bare.join("   ")}`)
   for (const [label, ours, theirs] of cases) {
     const cols = nodes.map((n) => {
       const v = execFileSync(n, ["--version"], { encoding: "utf8" }).trim()
