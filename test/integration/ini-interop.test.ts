@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
-import { ageTwins, sealedShape } from "./age-twins.js"
+import { ageTwins, sealBoth } from "./age-twins.js"
 
 // INI comments (inline `a = 1 # c`, `;;`/`##`/`#;` markers, empty ones, CRLF) and repeated
 // sections through sealbridge and the real sops (issue 8): both seal the same texts in the same
@@ -28,11 +28,7 @@ describe.skipIf(sops.skip)("sops interop: INI comments and repeated sections", (
       [file(`${name}.ini`, text), []],
       [file(`${name}.txt`, text), ["--input-type", "ini", "--output-type", "ini"]],
     ] as const) {
-      const bySops = theirs(["encrypt", ...args, "--age", twins.recipient, p], { env: env() })
-      expect(bySops.code, bySops.err).toBe(0)
-      const mine = ours(["encrypt", ...args, "--age", twins.recipient, p], { env: env() })
-      expect(mine.code, mine.err).toBe(0)
-      expect(sealedShape(mine.out)).toBe(sealedShape(bySops.out))
+      const { bySops, mine } = sealBoth(twins, p, args)
 
       for (const [who, sealed] of [
         ["sops", bySops.out],
@@ -51,11 +47,7 @@ describe.skipIf(sops.skip)("sops interop: INI comments and repeated sections", (
 
   it("a first comment line that strips to nothing: sealed alike; sops panics opening it, sealbridge writes `; `", () => {
     const p = file("empty-first.ini", "[s]\n;\n; b\nc = 1\n")
-    const bySops = theirs(["encrypt", "--age", twins.recipient, p], { env: env() })
-    const mine = ours(["encrypt", "--age", twins.recipient, p], { env: env() })
-    expect(bySops.code, bySops.err).toBe(0)
-    expect(mine.code, mine.err).toBe(0)
-    expect(sealedShape(mine.out)).toBe(sealedShape(bySops.out))
+    const { bySops } = sealBoth(twins, p)
     const s = file("empty-first.sealed.ini", bySops.out)
     const opened = theirs(["decrypt", s], { env: env() })
     expect(opened.code).toBe(2)

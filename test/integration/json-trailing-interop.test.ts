@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { ageTwins, sealedShape } from "./age-twins.js"
+import { ageTwins, sealBoth } from "./age-twins.js"
 
 // Text after a JSON file's top-level object (issue 8): sops 3.13.2 reads tokens up to that
 // object's closing brace and never further, so it seals and opens such files; sealbridge does
@@ -33,11 +33,7 @@ describe.skipIf(sops.skip)("sops interop: text after the top-level JSON object",
       [file(`${name}.json`, text), []],
       [file(`${name}.txt`, text), ["--input-type", "json", "--output-type", "json"]],
     ] as const) {
-      const bySops = theirs(["encrypt", ...args, "--age", twins.recipient, p], { env: env() })
-      expect(bySops.code, bySops.err).toBe(0)
-      const mine = ours(["encrypt", ...args, "--age", twins.recipient, p], { env: env() })
-      expect(mine.code, mine.err).toBe(0)
-      expect(sealedShape(mine.out)).toBe(sealedShape(bySops.out))
+      const { bySops, mine } = sealBoth(twins, p, args)
 
       const ext = args.length > 0 ? "txt" : "json"
       for (const [who, sealed] of [
