@@ -14,7 +14,8 @@ import type { Format, SealedFile } from "./format.js"
 import { scalarText } from "../tree/scalar-text.js"
 
 const utf8 = new TextEncoder()
-const decoder = new TextDecoder()
+// The byte-order mark stays: sops' dotenv store reads it as part of the first line.
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true })
 /** The key prefix of the flattened metadata entries. */
 export const DOTENV_PREFIX = "sops_"
 const PREFIX = DOTENV_PREFIX
@@ -30,10 +31,24 @@ export function parseDotenv(input: Uint8Array, source: string): Branch {
       continue
     }
     const eq = line.indexOf("=")
-    if (eq === -1) throw new FormatError(source, i + 1, 'invalid dotenv line: missing "="')
+    if (eq === -1) throw missingEquals(source, i + 1, i === 0 && line.startsWith("\ufeff"))
     items.push(entry(line.slice(0, eq), str(line.slice(eq + 1).replaceAll("\\n", "\n"))))
   }
   return map(items)
+}
+
+function missingEquals(source: string, line: number, bom: boolean): FormatError {
+  if (!bom) return new FormatError(source, line, 'invalid dotenv line: missing "="')
+  // A comment or blank first line after a BOM is not one to sops either: it is refused the same way.
+  return new FormatError(
+    source,
+    line,
+    'invalid dotenv line: missing "=" (it starts with a UTF-8 byte-order mark)',
+    {
+      column: 1,
+      hint: "save the file as UTF-8 without a byte-order mark (sops reads it as part of the first line)",
+    },
+  )
 }
 
 /** A comment line as the dotenv writer writes it. */

@@ -1,5 +1,6 @@
 import { FormatError } from "../errors.js"
 import { entry, map, type Branch, type MapNode, type TreeNode } from "../tree/node.js"
+import { startsWithBom } from "./bom.js"
 import type { EmitOptions, Format, SealedFile } from "./format.js"
 import { emitJson } from "./json-emit.js"
 import { parseJson } from "./json-parse.js"
@@ -10,8 +11,16 @@ const decoder = new TextDecoder()
 
 const indentOf = (o?: EmitOptions): string => (o?.indent === undefined ? "\t" : " ".repeat(o.indent))
 
-/** A JSON file's top-level object; as sops, anything after its closing brace is not read. */
+/**
+ * A JSON file's top-level object; as sops, anything after its closing brace is not read.
+ * @throws FormatError for a leading byte-order mark, as sops' encoding/json refuses it
+ */
 export function parseJsonBranch(input: Uint8Array, source: string): Branch {
+  if (startsWithBom(input))
+    throw new FormatError(source, 1, "invalid json: a UTF-8 byte-order mark before the top-level object", {
+      column: 1,
+      hint: "save the file as UTF-8 without a byte-order mark (sops refuses it too)",
+    })
   const root = parseJson(decoder.decode(input), source, { rest: "ignore" })
   if (root.kind !== "map") throw new FormatError(source, 1, "the top level of a json file must be an object")
   return root

@@ -1,4 +1,6 @@
 import { entry, map, type MapNode } from "../tree/node.js"
+import { FormatError } from "../errors.js"
+import { startsWithBom } from "./bom.js"
 import type { Format, SealedFile } from "./format.js"
 import { splitTopLevel } from "./metadata-split.js"
 import { readYamlCst } from "./yaml-cst-read.js"
@@ -15,7 +17,12 @@ const decoder = new TextDecoder()
  * model), else the document model, which also reports every error.
  */
 function read(input: Uint8Array, source: string): MapNode[] {
+  // TextDecoder drops a leading byte-order mark, as go-yaml does.
   const text = decoder.decode(input)
+  // Only blank text after it: sops' decoder meets the end before any document (exit 2, "EOF").
+  // A blank file without the mark never gets here (exit 92 before any reader runs).
+  if (startsWithBom(input) && /^[ \t\r\n]*$/.test(text))
+    throw new FormatError(source, 1, "no yaml document after the UTF-8 byte-order mark", { column: 1 })
   return readYamlLines(text) ?? readYamlCst(text) ?? readYaml(text, source)
 }
 

@@ -39,10 +39,13 @@ async function treeSeal(req: EncryptRequest): Promise<string> {
   return outcome(() => encryptDocument(req, fixedDeps()))
 }
 
-/** What the tree path would refuse or hand back differently: a line without `=`, a `sops_` key, blank input. */
+/**
+ * What the tree path would refuse or hand back differently: a line without `=`, a `sops_` key,
+ * blank input. A byte-order mark stays in the first line (as sops reads it), so a comment or
+ * blank line after it is a line without `=`.
+ */
 const treeOnly = (doc: string): boolean =>
   doc
-    .replace(/^\ufeff/, "")
     .split("\n")
     .some((l) => (l !== "" && !l.startsWith("#") && !l.includes("=")) || l.startsWith("sops_")) ||
   /^[ \n\r\t]*$/.test(doc)
