@@ -51,12 +51,14 @@ async function makeClient(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<KMSClient> {
   const endpoint = env["AWS_ENDPOINT_URL_KMS"] ?? env["AWS_ENDPOINT_URL"]
+  const credentials = envCredentials(env, t.profile)
   const base: KMSClientConfig = {
     region: t.region,
     // sops relies on the SDK's retries too; two attempts keep a dead endpoint from stalling long.
     maxAttempts: 2,
     ...(endpoint === undefined || endpoint === "" ? {} : { endpoint }),
     ...(t.profile === undefined || t.profile === "" ? {} : { profile: t.profile }),
+    ...(credentials === undefined ? {} : { credentials }),
   }
   if (t.role === undefined || t.role === "") return new KMSClient(base)
   const stsEndpoint = env["AWS_ENDPOINT_URL_STS"] ?? env["AWS_ENDPOINT_URL"]
@@ -65,6 +67,7 @@ async function makeClient(
     maxAttempts: 2,
     ...(stsEndpoint === undefined || stsEndpoint === "" ? {} : { endpoint: stsEndpoint }),
     ...(t.profile === undefined || t.profile === "" ? {} : { profile: t.profile }),
+    ...(credentials === undefined ? {} : { credentials }),
   })
   try {
     const out = await sts.send(
@@ -87,6 +90,24 @@ async function makeClient(
   } finally {
     sts.destroy()
   }
+}
+
+/**
+ * The SDK default chain's first link, read from the command's environment instead of the
+ * process's: static keys (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), skipped
+ * when a profile is named (the key's or AWS_PROFILE) as the SDK skips them. undefined: the SDK's
+ * own chain decides (profiles, SSO, web identity, instance metadata).
+ */
+export function envCredentials(
+  env: Readonly<Record<string, string | undefined>>,
+  profile: string | undefined,
+): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined {
+  if ((profile ?? "") !== "" || (env["AWS_PROFILE"] ?? "") !== "") return undefined
+  const accessKeyId = env["AWS_ACCESS_KEY_ID"] ?? ""
+  const secretAccessKey = env["AWS_SECRET_ACCESS_KEY"] ?? ""
+  if (accessKeyId === "" || secretAccessKey === "") return undefined
+  const token = env["AWS_SESSION_TOKEN"] ?? ""
+  return { accessKeyId, secretAccessKey, ...(token === "" ? {} : { sessionToken: token }) }
 }
 
 /**
