@@ -6,7 +6,7 @@
 // this on what they read, so the three readers still give the same branches.
 import type { CST } from "yaml"
 import type { Branch, CommentItem, ListItem, MapItem, TreeNode } from "../tree/node.js"
-import { gapCloses } from "./yaml-gap.js"
+import { DROP, gapCloses } from "./yaml-gap.js"
 
 interface Frame {
   readonly map: boolean
@@ -235,12 +235,14 @@ function place(
     if (!f.map) return null
     closing.push(column(f))
   }
-  if (closing.length === 0 || f === null || !f.map || column(f) !== stop) return null
+  if (f === null || !f.map || column(f) !== stop) return null
   if (next !== null && goesOn !== f) return null
   const last = run[run.length - 1] as { offset: number }
   const finalBreak = next === null && lines.breakAfter(last.offset)
   const closes = gapCloses({ valueLine, comments, closing, next, finalBreak })
-  return closes === null ? null : { closes, ending: closing.length + (next === null ? 1 : 0), skip }
+  // When no map ends the reader's placement stands, but for what go-yaml drops.
+  if (closes === null || (closing.length === 0 && !closes.includes(DROP))) return null
+  return { closes, ending: closing.length + (next === null ? 1 : 0), skip }
 }
 
 // --- moving them in the branch -----------------------------------------------------------------
@@ -288,6 +290,7 @@ function move(events: Event[], p: Placement, at: readonly number[]): Event[] {
   let shut = 0
   const closeEvent: Event = { t: "close", empty: false }
   for (const [k, c] of moved.entries()) {
+    if (p.closes[k] === DROP) continue
     for (; shut < (p.closes[k] ?? 0); shut++) placed.push(closeEvent)
     placed.push(c)
   }

@@ -9,6 +9,8 @@
 // the end of that map), or the next key (before it, in its map). Heads never go to the end of a
 // map, and hold back the pieces after them. sops loads each foot after its key's entry and each
 // head before its key's entry, so a comment lands in exactly one map: the one computed here.
+// Some comments go-yaml loses (a foot it overwrites with a later one): sops never sees them, so
+// they are dropped here too.
 // The readers (yaml-line-read.ts, and yaml-cst-read.ts / yaml-read.ts through yaml-gap-tree.ts)
 // place the comments of such a run with `gapCloses`.
 
@@ -45,17 +47,23 @@ const WIDE = 1e7
 /** A position that orders as the text does (columns are far below WIDE). */
 const at = (line: number, column: number): number => line * WIDE + Math.min(column, WIDE - 2)
 
+/** gapCloses' mark for a comment go-yaml drops (sops never sees it). */
+export const DROP = -1
+
 /**
  * For each comment of `gap`, how many of the `closing` maps end before it: 0 keeps it in the
  * value's map, `closing.length` puts it in the map that goes on (before the next key, or at the
- * end of the top-level map). Null when go-yaml drops one of the comments (a foot of the value
- * that the end of its map overwrites, or a head at the end of the document next to a foot):
- * the caller keeps its own placement rather than lose a comment.
+ * end of the top-level map), DROP when go-yaml loses it: a foot of the value that a later foot
+ * overwrites (the end of the value's map, or, when no map ends, a foot before the next key), or
+ * a head at the end of the document next to a foot (the document keeps only the foot). Null
+ * when the run is not one this follows: the caller keeps its own placement.
  */
 export function gapCloses(gap: Gap): number[] | null {
   // Without a final line break go-yaml's scanner reads past the end of its buffer (it gives the
   // last comments to other maps than the rule below would): not followed here.
   if (gap.next === null && !gap.finalBreak) return null
+  // No map ends only before a next key of the value's own map.
+  if (gap.closing.length === 0 && gap.next === null) return null
   const pieces = cut(gap)
   const ends = mapEnds(gap, pieces)
   const m = gap.closing.length
@@ -66,11 +74,11 @@ export function gapCloses(gap: Gap): number[] | null {
     for (const i of pieces[q]?.comments ?? []) closes[i] = c
     q++
   }
-  let atValue = 0
-  while (q < pieces.length && (pieces[q] as Piece).mark <= valueStart) {
-    give(0)
-    atValue++
+  const drop = (lost: readonly Piece[]): void => {
+    for (const p of lost) for (const i of p.comments) closes[i] = DROP
   }
+  while (q < pieces.length && (pieces[q] as Piece).mark <= valueStart) give(0)
+  const atValue = pieces.slice(0, q)
   for (const [j, end] of ends.entries()) {
     let here = 0
     while (q < pieces.length && (pieces[q] as Piece).mark <= end && !(pieces[q] as Piece).head) {
@@ -78,11 +86,13 @@ export function gapCloses(gap: Gap): number[] | null {
       here++
     }
     // The end of the value's map sets its last key's foot: the value's own foot is lost.
-    if (j === 0 && atValue > 0 && here > 0) return null
+    if (j === 0 && here > 0) drop(atValue)
   }
   const rest = pieces.slice(q)
+  // Before the next key of the value's map a later foot is its last key's foot too.
+  if (m === 0 && rest.some((p) => !p.head)) drop(atValue)
   // At the document end a head and a foot both go to the document, which keeps only the foot.
-  if (gap.next === null && rest.some((p) => p.head) && rest.some((p) => !p.head)) return null
+  if (gap.next === null && rest.some((p) => !p.head)) drop(rest.filter((p) => p.head))
   return closes
 }
 
@@ -91,7 +101,8 @@ function cut(gap: Gap): Piece[] {
   const pieces: Piece[] = []
   const first = gap.comments[0]
   if (first === undefined) return pieces
-  const nextIndent = Math.max(0, gap.closing[0] ?? 0)
+  // The innermost open block: the value's map (the next key's when no map ends).
+  const nextIndent = Math.max(0, gap.closing[0] ?? gap.next?.column ?? 0)
   const footLine = gap.valueLine > 0 ? gap.valueLine + 1 : -1
   let mark = at(gap.valueLine, 0)
   let text: number[] = []

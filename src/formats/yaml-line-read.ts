@@ -14,7 +14,7 @@ import type { Branch, ListItem, MapItem, Scalar, TreeNode } from "../tree/node.j
 import { KeySet } from "./key-set.js"
 import { LineCursor } from "./line-cursor.js"
 import { MAX_YAML_DEPTH } from "./yaml-depth.js"
-import { gapCloses } from "./yaml-gap.js"
+import { DROP, gapCloses } from "./yaml-gap.js"
 import { resolvePlain } from "./yaml-scalar.js"
 
 /** What the line reader meets, in document order; the document is the outermost map. */
@@ -214,6 +214,7 @@ class LineReader {
     }
     for (const [i, c] of comments.entries()) {
       const close = closes[i] ?? 0
+      if (close === DROP) continue // go-yaml loses it: sops never sees it
       if (close === 0) this.#ev.comment(c.text)
       else this.#pending.push({ frame: frame - close, text: c.text })
     }

@@ -64,6 +64,16 @@ describe.skipIf(sops.skip)("sops interop: YAML comments below a nested map at an
       "a:\n  b:\n    c: 1\n      # deep\n  # c2\n# c0\ne: 2\n",
     ],
     ["more indented, split by a blank line", "a:\n  b: 1\n    # deep\n\n    # deep2\nc: 2\n"],
+    // Comments go-yaml drops (sops never sees them): sealbridge drops them too.
+    [
+      "the value's foot, then a foot at the value's map column after a blank line",
+      "a:\n  b:\n    c: 1\n      # deep\n\n    # c4\n  # c2\ne: 2\n",
+    ],
+    ["a head at the end of the document next to a foot", "a:\n  b: 1\n# x\n # y\n\n# z\n"],
+    [
+      "at two lesser columns before the next key of the value's map",
+      "a:\n  b:\n    c: 1\n    # c4\n # c1\n  # c2\n    d: 2\n",
+    ],
   ])("%s: same sealed shape and same decrypt bytes as sops", (name, text) => {
     both(name.replace(/\W+/g, "-"), text)
   })

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { readYamlCst } from "../../../src/formats/yaml-cst-read.js"
-import { gapCloses } from "../../../src/formats/yaml-gap.js"
+import { DROP, gapCloses } from "../../../src/formats/yaml-gap.js"
 import { readYamlLines } from "../../../src/formats/yaml-line-read.js"
 import { readYaml } from "../../../src/formats/yaml-read.js"
 import { writeYaml } from "../../../src/formats/yaml-write.js"
@@ -54,34 +54,32 @@ describe("YAML comments below nested maps, placed as sops places them", () => {
 const more = (file: string): Case[] =>
   JSON.parse(readFileSync(`test/fixtures/yaml-gap/${file}.sops-3.13.2.json`, "utf8")) as Case[]
 
-describe.each([["comments more indented than the map, below a value", more("deep-comments")]] as const)(
-  "YAML %s, placed as sops places them",
-  (_title, extra) => {
-    it.each(extra.map((c) => [c.name, c] as const))("%s: every reader, both ways", (_name, c) => {
-      for (const [name, read] of Object.entries(readers)) {
-        for (const [from, want] of [
-          [c.input, c.sealed],
-          [c.sealed, c.opened],
-        ] as const) {
-          const branches = read(from)
-          if (branches === null && name !== "document") continue // handed over
-          expect(branches, `${name} reads ${JSON.stringify(from)}`).not.toBeNull()
-          expect(writeYaml(branches ?? []), `${name}: from ${JSON.stringify(from)}`).toBe(want)
-        }
+describe.each([
+  ["comments more indented than the map, below a value", more("deep-comments")],
+  // go-yaml loses these comments (sops never sees them): drop-in means losing them too.
+  ["comments go-yaml drops", more("dropped-comments")],
+] as const)("YAML %s, placed as sops places them", (_title, extra) => {
+  it.each(extra.map((c) => [c.name, c] as const))("%s: every reader, both ways", (_name, c) => {
+    for (const [name, read] of Object.entries(readers)) {
+      for (const [from, want] of [
+        [c.input, c.sealed],
+        [c.sealed, c.opened],
+      ] as const) {
+        const branches = read(from)
+        if (branches === null && name !== "document") continue // handed over
+        expect(branches, `${name} reads ${JSON.stringify(from)}`).not.toBeNull()
+        expect(writeYaml(branches ?? []), `${name}: from ${JSON.stringify(from)}`).toBe(want)
       }
-    })
+    }
+  })
 
-    it.each(extra.map((c) => [c.name, c] as const))(
-      "%s: sealed in one pass as by the tree",
-      async (_n, c) => {
-        const req = sealRequest(Buffer.from(c.input), "yaml", {})
-        const streamed = await encryptStreamed(req, fixedDeps(), 0)
-        const tree = Buffer.from(await encryptDocument(req, fixedDeps())).toString("utf8")
-        if (streamed !== null) expect(produced(streamed)).toBe(tree)
-      },
-    )
-  },
-)
+  it.each(extra.map((c) => [c.name, c] as const))("%s: sealed in one pass as by the tree", async (_n, c) => {
+    const req = sealRequest(Buffer.from(c.input), "yaml", {})
+    const streamed = await encryptStreamed(req, fixedDeps(), 0)
+    const tree = Buffer.from(await encryptDocument(req, fixedDeps())).toString("utf8")
+    if (streamed !== null) expect(produced(streamed)).toBe(tree)
+  })
+})
 
 describe("gapCloses", () => {
   const run = {
@@ -107,6 +105,38 @@ describe("gapCloses", () => {
     ]
     // go-yaml cuts at the change to column 0: the first piece stays with the value.
     expect(gapCloses({ ...run, comments, next: { line: 5, column: 0 }, finalBreak: false })).toEqual([0, 2])
+  })
+
+  it("should drop the value's foot that a later foot overwrites, as go-yaml does", () => {
+    const comments = [
+      { line: 3, column: 6 },
+      { line: 5, column: 4 },
+      { line: 6, column: 2 },
+    ]
+    // A blank line on line 4 ends the value's foot; the foot at column 4 ends its map.
+    expect(gapCloses({ ...run, comments, next: { line: 7, column: 0 }, finalBreak: false })).toEqual([
+      DROP,
+      0,
+      1,
+    ])
+    // No map ends: a foot before the next key of the value's own map overwrites it too.
+    const before = [
+      { line: 3, column: 4 },
+      { line: 4, column: 1 },
+      { line: 5, column: 2 },
+    ]
+    expect(
+      gapCloses({ ...run, comments: before, closing: [], next: { line: 6, column: 4 }, finalBreak: false }),
+    ).toEqual([DROP, 0, 0])
+  })
+
+  it("should drop a head at the end of the document when a foot goes there too", () => {
+    const comments = [
+      { line: 3, column: 0 },
+      { line: 4, column: 1 },
+      { line: 6, column: 0 },
+    ]
+    expect(gapCloses({ ...run, comments, closing: [2], next: null, finalBreak: true })).toEqual([0, 1, DROP])
   })
 
   it("should place nothing at the end of a text without a final line break", () => {
