@@ -80,6 +80,12 @@ class Lines {
     const { line } = this.at(offset)
     return /^ *$/.test(this.#text.slice(this.#starts[line], offset))
   }
+  /** How many characters (as go-yaml counts them: code points) the line of `offset` has. */
+  lineLength(offset: number): number {
+    const start = this.#starts[this.at(offset).line] as number
+    const eol = this.#text.indexOf("\n", offset)
+    return [...this.#text.slice(start, eol === -1 ? undefined : eol)].length
+  }
   /** Whether a line break follows `offset`. */
   breakAfter(offset: number): boolean {
     return this.#text.indexOf("\n", offset) !== -1
@@ -239,7 +245,8 @@ function place(
   if (next !== null && goesOn !== f) return null
   const last = run[run.length - 1] as { offset: number }
   const finalBreak = next === null && lines.breakAfter(last.offset)
-  const closes = gapCloses({ valueLine, comments, closing, next, finalBreak })
+  const endColumn = lines.lineLength(last.offset)
+  const closes = gapCloses({ valueLine, comments, closing, next, finalBreak, endColumn })
   // When no map ends the reader's placement stands, but for what go-yaml drops.
   if (closes === null || (closing.length === 0 && !closes.includes(DROP))) return null
   return { closes, ending: closing.length + (next === null ? 1 : 0), skip }

@@ -27,9 +27,10 @@ export interface Gap {
   readonly closing: readonly number[]
   /** The next key: its line and column; null at the end of the document. */
   readonly next: { readonly line: number; readonly column: number } | null
-  /** At the end of the document: whether the last comment line ends with a line break (else
-   * gapCloses places nothing). */
+  /** At the end of the document: whether the last comment line ends with a line break. */
   readonly finalBreak: boolean
+  /** Without that line break: the column where the text ends (gapCloses places nothing without it). */
+  readonly endColumn?: number
 }
 
 interface Piece {
@@ -59,9 +60,7 @@ export const DROP = -1
  * when the run is not one this follows: the caller keeps its own placement.
  */
 export function gapCloses(gap: Gap): number[] | null {
-  // Without a final line break go-yaml's scanner reads past the end of its buffer (it gives the
-  // last comments to other maps than the rule below would): not followed here.
-  if (gap.next === null && !gap.finalBreak) return null
+  if (gap.next === null && !gap.finalBreak && gap.endColumn === undefined) return null
   // No map ends only before a next key of the value's own map.
   if (gap.closing.length === 0 && gap.next === null) return null
   const pieces = cut(gap)
@@ -160,16 +159,25 @@ function cut(gap: Gap): Piece[] {
  * yaml_parser_unroll_indent: where each ending map's end token stands, innermost first. A map
  * ends at the first piece that starts at its column, else where the map inside it ended (at
  * first: right after the value). At the end of the document the top-level map ends too, in a
- * second unroll (yaml_parser_fetch_stream_end) that starts from the end of the text.
+ * second unroll (yaml_parser_fetch_stream_end) that starts from the end of the text. The first
+ * unroll ends the maps more indented than the column the scanner stopped at: the start of a
+ * line, but without a final line break the end of the last line, so that the maps at or below
+ * that column end in the second unroll.
  */
 function mapEnds(gap: Gap, pieces: readonly Piece[]): number[] {
   const first = (column: number): number | undefined => pieces.find((p) => p.col1 === column + 1)?.start
   const ends: number[] = []
+  const stop = gap.next === null && !gap.finalBreak ? (gap.endColumn ?? 0) : -1
   let end = at(gap.valueLine, WIDE - 1)
+  let second = false
   for (const column of gap.closing) {
+    if (column <= stop && !second) {
+      second = true
+      end = Infinity
+    }
     end = first(column) ?? end
     ends.push(end)
   }
-  if (gap.next === null) ends.push(first(0) ?? Infinity)
+  if (gap.next === null) ends.push(first(0) ?? (second ? end : Infinity))
   return ends
 }

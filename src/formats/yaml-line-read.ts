@@ -224,7 +224,7 @@ class LineReader {
   #closing(
     frame: number,
     next: { line: number; column: number } | null,
-    comments: readonly { line: number; column: number }[],
+    comments: readonly { line: number; column: number; text: string }[],
     valueLine: number,
     finalBreak: boolean,
   ): number[] | null {
@@ -240,7 +240,10 @@ class LineReader {
     if (closing.length === 0 || !goesOn.map || goesOn.indent !== stop) return null
     const innermost = closing[0] as number
     if (comments.some((c) => c.column > innermost)) return null
-    return gapCloses({ valueLine, comments, closing, next, finalBreak })
+    // Without a final line break: where the text ends (go-yaml counts characters).
+    const last = comments[comments.length - 1] as { column: number; text: string }
+    const endColumn = last.column + 1 + [...last.text].length
+    return gapCloses({ valueLine, comments, closing, next, finalBreak, endColumn })
   }
 
   /** The block under `key:` (a map or a sequence, more indented than the key). */

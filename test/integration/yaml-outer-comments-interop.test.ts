@@ -74,6 +74,9 @@ describe.skipIf(sops.skip)("sops interop: YAML comments below a nested map at an
       "at two lesser columns before the next key of the value's map",
       "a:\n  b:\n    c: 1\n    # c4\n # c1\n  # c2\n    d: 2\n",
     ],
+    // A run that ends the text without a final line break.
+    ["indents 2 then 0 at the end, no final line break", "a:\n  b:\n    c: 1\n  # c2\n# c0"],
+    ["indents 4, 2, 0 at the end, no final line break", "a:\n  b:\n    c: 1\n    # c4\n  # c2\n# c0"],
   ])("%s: same sealed shape and same decrypt bytes as sops", (name, text) => {
     both(name.replace(/\W+/g, "-"), text)
   })

@@ -19,7 +19,10 @@ interface Case {
   readonly sealed: string
   readonly opened: string
 }
-const cases = JSON.parse(readFileSync("test/fixtures/yaml-gap/sops-3.13.2.json", "utf8")) as Case[]
+const fixture = (file: string): Case[] =>
+  JSON.parse(readFileSync(`test/fixtures/yaml-gap/${file}.json`, "utf8")) as Case[]
+// The same runs at the end of a text without a final line break (eof-comments).
+const cases = [...fixture("sops-3.13.2"), ...fixture("eof-comments.sops-3.13.2")]
 
 const readers = {
   document: (text: string) => readYaml(text, "t.yaml"),
@@ -51,8 +54,7 @@ describe("YAML comments below nested maps, placed as sops places them", () => {
 // Shapes the fast readers may hand over (the line reader reads no comment below a value that is
 // more indented than the map; the CST reader no anchors): the document reader must take them,
 // the others and the one-pass sealer may only hand over or agree. Same fixture layout as above, made by sops 3.13.2 the same way.
-const more = (file: string): Case[] =>
-  JSON.parse(readFileSync(`test/fixtures/yaml-gap/${file}.sops-3.13.2.json`, "utf8")) as Case[]
+const more = (file: string): Case[] => fixture(`${file}.sops-3.13.2`)
 
 describe.each([
   ["comments more indented than the map, below a value", more("deep-comments")],
@@ -139,7 +141,20 @@ describe("gapCloses", () => {
     expect(gapCloses({ ...run, comments, closing: [2], next: null, finalBreak: true })).toEqual([0, 1, DROP])
   })
 
-  it("should place nothing at the end of a text without a final line break", () => {
+  it("should place nothing at the end of a text without a final line break whose end is unknown", () => {
     expect(gapCloses({ ...run, next: null, finalBreak: false })).toBeNull()
+  })
+
+  it("should end the maps at or below the last line's end column from the end of the text", () => {
+    const comments = [
+      { line: 3, column: 2 },
+      { line: 4, column: 0 },
+    ]
+    // With a final line break both maps end right after the value: the foot stays, `# c0` (a
+    // foot: dedented below the value) goes to the document.
+    expect(gapCloses({ ...run, comments, next: null, finalBreak: true })).toEqual([0, 2])
+    // Without it the scanner stops at column 4, the end of `# c0`: the maps at columns 4 and 2
+    // end after it, so `# c0` is the value's map's foot and overwrites the value's own.
+    expect(gapCloses({ ...run, comments, next: null, finalBreak: false, endColumn: 4 })).toEqual([DROP, 0])
   })
 })
