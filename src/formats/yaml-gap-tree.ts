@@ -156,7 +156,10 @@ function node(token: CST.Token, frame: Frame | null, out: Flat[], value: boolean
         side(it.sep, frame, out)
         if (it.value !== undefined) node(it.value, frame, out, false)
       }
-      return side(token.end, frame, out)
+      // The closing bracket of `[]`/`{}` is part of that one-line value, not content after it.
+      const [close, ...rest] = token.end
+      const bracket = close?.type === "flow-seq-end" || close?.type === "flow-map-end"
+      return side(empty && bracket ? rest : token.end, frame, out)
     }
     case "comment":
     case "space":
