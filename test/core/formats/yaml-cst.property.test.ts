@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest"
 import { readYamlCst } from "../../../src/formats/yaml-cst-read.js"
 import { readYamlLines } from "../../../src/formats/yaml-line-read.js"
 import { readYaml } from "../../../src/formats/yaml-read.js"
+import { writeYaml } from "../../../src/formats/yaml-write.js"
 import { yamlDoc } from "./yaml-docs.js"
 
 // The CST reader must give exactly what the document-model reader gives, or hand over (null).
@@ -44,6 +45,15 @@ describe("YAML CST and line readers against the document-model reader", () => {
     const text = "k2:\n    k4:\n      k5: x\n  a: y\n"
     expect(readYamlCst(text)).toBeNull()
     expect(() => readYaml(text, "t.yaml")).toThrow(/same column/)
+  })
+
+  it("should place a run after [] at the end of a text without a line break in all three readers (seed 191456079)", () => {
+    // sops puts the comment in k0's map (its scanner stops at the end of the last line).
+    const text = "k0:\n  k1: []\n # tail#"
+    const want = "k0:\n    k1: []\n    # tail#\n"
+    expect(writeYaml(readYaml(text, "t.yaml"))).toBe(want)
+    expect(writeYaml(readYamlCst(text) ?? [])).toBe(want)
+    expect(writeYaml(readYamlLines(text) ?? [])).toBe(want)
   })
 
   it("should read a lone # as the empty comment in all three readers (sops: kept as #, never sealed)", () => {
