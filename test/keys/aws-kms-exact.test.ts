@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest"
 import { BridgeError, ErrorCode, KeyError } from "../../src/errors.js"
-import { KmsBackend, KmsOpener, kmsError, kmsRegion, stsSessionName, type KmsDeps } from "../../src/keys/aws-kms.js"
+import {
+  KmsBackend,
+  KmsOpener,
+  kmsError,
+  kmsRegion,
+  stsSessionName,
+  type KmsDeps,
+} from "../../src/keys/aws-kms.js"
 import type { WrappedKey } from "../../src/keys/backend.js"
 import type { KmsApi, KmsTarget } from "../../src/keys/kms-api.js"
 import { errorOf } from "../helpers/error-of.js"
@@ -25,10 +32,11 @@ interface Call {
 }
 
 /** KmsDeps over a recording KMS port; `fail` makes every call reject with it. */
-function fake(fail?: unknown): { deps: KmsDeps; calls: Call[]; loads: () => number } {
+function fake(fail?: Error): { deps: KmsDeps; calls: Call[]; loads: () => number } {
   const calls: Call[] = []
   let loads = 0
-  const record = (op: Call["op"]) =>
+  const record =
+    (op: Call["op"]) =>
     (
       t: KmsTarget,
       bytes: Uint8Array,
@@ -105,7 +113,11 @@ describe("KmsBackend.wrap: the request and the entry", () => {
     const f = fake()
     const w = await new KmsBackend({ arn: EU }, f.deps).wrap(KEY)
     expect(f.calls).toHaveLength(1)
-    expect(f.calls[0]?.t).toStrictEqual({ keyId: EU, region: "eu-west-1", sessionName: "sops@build01.example" })
+    expect(f.calls[0]?.t).toStrictEqual({
+      keyId: EU,
+      region: "eu-west-1",
+      sessionName: "sops@build01.example",
+    })
     expect(f.calls[0]?.bytes).toEqual(KEY)
     expect(f.calls[0]?.context).toBeUndefined()
     expect(f.calls[0]?.signal).toBeUndefined()
@@ -121,7 +133,11 @@ describe("KmsBackend.wrap: the request and the entry", () => {
   it("should treat an empty profile, role and context as none", async () => {
     const f = fake()
     const w = await new KmsBackend({ arn: EU, awsProfile: "", role: "", context: {} }, f.deps).wrap(KEY)
-    expect(f.calls[0]?.t).toStrictEqual({ keyId: EU, region: "eu-west-1", sessionName: "sops@build01.example" })
+    expect(f.calls[0]?.t).toStrictEqual({
+      keyId: EU,
+      region: "eu-west-1",
+      sessionName: "sops@build01.example",
+    })
     expect(w).toStrictEqual({
       kind: "kms",
       arn: EU,
@@ -164,7 +180,8 @@ describe("KmsBackend.wrap: the request and the entry", () => {
     expect(err).toMatchObject({
       failure: "other",
       code: ErrorCode.KeyBackend,
-      message: "failed to encrypt the data key with AWS KMS: ValidationException: 1 validation error detected",
+      message:
+        "failed to encrypt the data key with AWS KMS: ValidationException: 1 validation error detected",
     })
     expect((err as KeyError).cause).toBe(sdk)
   })
@@ -203,7 +220,11 @@ describe("KmsOpener.unwrap: the request and its refusals", () => {
     const key = await new KmsOpener(f.deps).unwrap(stored({ role: "", context: {} }))
     expect(key).toEqual(KEY)
     expect(f.calls[0]?.op).toBe("decrypt")
-    expect(f.calls[0]?.t).toStrictEqual({ keyId: EU, region: "eu-west-1", sessionName: "sops@build01.example" })
+    expect(f.calls[0]?.t).toStrictEqual({
+      keyId: EU,
+      region: "eu-west-1",
+      sessionName: "sops@build01.example",
+    })
     expect(f.calls[0]?.bytes).toEqual(BLOB)
     expect(f.calls[0]?.context).toBeUndefined()
   })
@@ -259,7 +280,10 @@ describe("kmsError: class, text and cause", () => {
       "UnrecognizedClientException",
     ]) {
       const e = of(named(name, "arn:aws:kms:eu-west-1:1:key/k is pending deletion"))
-      expect([e.failure, e.message]).toEqual(["denied", `failed to decrypt the data key with AWS KMS: ${name}`])
+      expect([e.failure, e.message]).toEqual([
+        "denied",
+        `failed to decrypt the data key with AWS KMS: ${name}`,
+      ])
     }
   })
 
@@ -303,7 +327,11 @@ describe("kmsError: class, text and cause", () => {
       "failed to assume role: failed to encrypt the data key with AWS KMS: AccessDenied",
     ])
     expect(e.cause).toBe(err)
-    const own = { assumeRole: true, message: `failed to assume role ${ROLE}`, cause: new BridgeError("CONFIG", "c") }
+    const own = {
+      assumeRole: true,
+      message: `failed to assume role ${ROLE}`,
+      cause: new BridgeError("CONFIG", "c"),
+    }
     expect([of(own).failure, of(own).message]).toEqual(["other", `failed to assume role ${ROLE}: c`])
   })
 })
