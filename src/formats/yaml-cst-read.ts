@@ -9,6 +9,7 @@
 // runs both readers on random documents.
 import { CST, Parser } from "yaml"
 import type { Branch, ListItem, MapItem, Scalar, TreeNode } from "../tree/node.js"
+import { MAX_YAML_DEPTH } from "./yaml-depth.js"
 import { placeGapComments } from "./yaml-gap-tree.js"
 import { resolvePlain } from "./yaml-scalar.js"
 
@@ -50,7 +51,7 @@ function readTokens(tokens: Iterable<Token>): Branch {
   }
   if (doc.value?.type !== "block-map") bail()
   // A loop, not push(...): a large file's top level has more entries than a call has arguments.
-  for (const it of readMap(doc.value as CST.BlockMap, 0).items) items.push(it)
+  for (const it of readMap(doc.value as CST.BlockMap, 1).items) items.push(it)
   for (const t of doc.end ?? []) {
     if (t.type === "comment") items.push(comment(t))
     else if (t.type !== "newline" && t.type !== "space") bail()
@@ -76,8 +77,9 @@ function comments(tokens: readonly Token[] | undefined, allow = ""): SourceToken
   return out
 }
 
+/** `depth`: this map's nesting level, 1 for a document's root; deeper than the limit is the document reader's to refuse. */
 function readMap(map: CST.BlockMap, depth: number): { kind: "map"; items: MapItem[] } {
-  if (depth > 500) bail()
+  if (depth > MAX_YAML_DEPTH) bail()
   const items: MapItem[] = []
   const seen = new Set<string>()
   for (const it of map.items) {
@@ -130,7 +132,7 @@ function readMap(map: CST.BlockMap, depth: number): { kind: "map"; items: MapIte
 }
 
 function readSeq(seq: CST.BlockSequence, depth: number): { kind: "list"; items: ListItem[] } {
-  if (depth > 500) bail()
+  if (depth > MAX_YAML_DEPTH) bail()
   const items: ListItem[] = []
   let trailing: SourceToken[] | null = null
   for (const it of seq.items) {
