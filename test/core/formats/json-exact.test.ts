@@ -64,6 +64,15 @@ describe("JSON reader corners", () => {
     ["[", "1:2", "unexpected end of input"],
     ["[1", "1:3", 'expected "," or "]" in an array'],
     ['{"a":1', "1:7", 'expected "," or "}" in an object'],
+    // A character below "0" where a value is due is no number's start (issue 8 survivors).
+    ["+1", "1:1", "unexpected character"],
+    ["[!]", "1:2", "unexpected character"],
+    ['{"a": /}', "1:7", "unexpected character"],
+    // Where the digit was due after several digits: after the ".", after "e".
+    ["12.", "1:4", "bad number"],
+    ["[120.]", "1:6", "bad number"],
+    ["1.25e", "1:6", "bad number"],
+    ["-10.75E+", "1:9", "bad number"],
   ])("should refuse %j at %s: %s", (text, at, message) => {
     expect(errorOf(() => parseJson(text, "f"))).toBe(`FORMAT f:${at}: invalid json: ${message}`)
   })

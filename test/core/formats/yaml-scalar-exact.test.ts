@@ -129,3 +129,40 @@ describe("formatYamlFloat around its exponent switch", () => {
     expect(formatYamlFloat(v)).toBe(text)
   })
 })
+
+// Corners the first mutation run left open (issue 8): a fraction-only float with several digits,
+// exponents of two digits, zeros inside a timestamp's fraction, and 17-digit floats, whose
+// digit count sets how many decimals toFixed prints (one more shows the binary expansion).
+describe("go-yaml floats and fractions with several digits", () => {
+  it.each<[string, Scalar]>([
+    [".25", f(0.25)],
+    ["-.125", f(-0.125)],
+    [".5e10", f(5e9)],
+    ["1e10", f(1e10)],
+    ["1.5E+12", f(1.5e12)],
+    ["+12e-10", f(1.2e-9)],
+    ["6.02e23", f(6.02e23)],
+    ["1e1x", s("1e1x")],
+    [".25.", s(".25.")],
+  ])("should read %j", (text, scalar) => {
+    expect(resolvePlain(text)).toEqual(scalar)
+  })
+
+  it.each<[string, string]>([
+    ["2001-12-14T21:59:43.050Z", "2001-12-14T21:59:43.05Z"],
+    ["2001-12-14T21:59:43.0010+00:00", "2001-12-14T21:59:43.001Z"],
+    ["2001-12-14 21:59:43.10020", "2001-12-14T21:59:43.1002Z"],
+  ])("should keep the inner zeros of %j's fraction", (text, expected) => {
+    expect(parseTimestamp(text)).toBe(expected)
+  })
+
+  it.each<[number, string]>([
+    [0.1 + 0.2, "0.30000000000000004"],
+    [-(0.1 + 0.2), "-0.30000000000000004"],
+    [1234.5678901234567, "1234.5678901234567"],
+    [-0.00012345678901234567, "-0.00012345678901234567"],
+    [99999.99999999999, "99999.99999999999"],
+  ])("should print %d with its 17 digits and no more", (v, text) => {
+    expect(formatYamlFloat(v)).toBe(text)
+  })
+})
