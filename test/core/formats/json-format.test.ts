@@ -30,7 +30,10 @@ describe("jsonFormat", () => {
 
   it("should refuse a byte-order mark before the object, with sops' remedy as the hint", () => {
     const input = new Uint8Array([...BOM, ...enc('{"a": 1}')])
-    for (const read of [() => jsonFormat.parse(input, "f.json"), () => jsonFormat.parseSealed(input, "f.json")]) {
+    for (const read of [
+      () => jsonFormat.parse(input, "f.json"),
+      () => jsonFormat.parseSealed(input, "f.json"),
+    ]) {
       let caught: unknown
       try {
         read()
@@ -59,7 +62,9 @@ describe("jsonFormat", () => {
   })
 
   it("should write with a tab by default, or the width asked for, and a final line break", () => {
-    expect(dec(jsonFormat.emit([doc]))).toBe('{\n\t"a": [\n\t\t1,\n\t\t{\n\t\t\t"b": null\n\t\t}\n\t],\n\t"c": true\n}\n')
+    expect(dec(jsonFormat.emit([doc]))).toBe(
+      '{\n\t"a": [\n\t\t1,\n\t\t{\n\t\t\t"b": null\n\t\t}\n\t],\n\t"c": true\n}\n',
+    )
     expect(dec(jsonFormat.emit([doc], {}))).toBe(dec(jsonFormat.emit([doc])))
     expect(dec(jsonFormat.emit([doc], { indent: 2 }))).toBe(
       '{\n  "a": [\n    1,\n    {\n      "b": null\n    }\n  ],\n  "c": true\n}\n',

@@ -67,9 +67,11 @@ describe("assertYamlDepth", () => {
       [200, 151, 150],
       [200, 150, 151],
     ] as const) {
-      expect(errorOf(() => {
-        assertYamlDepth(mixed(maps, seqs, flows), "f.yaml")
-      })).toBe(TOO_DEEP)
+      expect(
+        errorOf(() => {
+          assertYamlDepth(mixed(maps, seqs, flows), "f.yaml")
+        }),
+      ).toBe(TOO_DEEP)
     }
   })
 
@@ -85,12 +87,16 @@ describe("assertYamlDepth", () => {
   })
 
   it("should check every document of a stream, empty ones included", () => {
-    expect(errorOf(() => {
-      assertYamlDepth(`a: 1\n---\n---\n${flowSeqs(501)}`, "f.yaml")
-    })).toBe(TOO_DEEP)
-    expect(errorOf(() => {
-      assertYamlDepth(`${blockSeqs(501)}---\na: 1\n`, "f.yaml")
-    })).toBe(TOO_DEEP)
+    expect(
+      errorOf(() => {
+        assertYamlDepth(`a: 1\n---\n---\n${flowSeqs(501)}`, "f.yaml")
+      }),
+    ).toBe(TOO_DEEP)
+    expect(
+      errorOf(() => {
+        assertYamlDepth(`${blockSeqs(501)}---\na: 1\n`, "f.yaml")
+      }),
+    ).toBe(TOO_DEEP)
     expect(() => {
       assertYamlDepth(`---\n---\n${flowSeqs(500)}---\n${blockMaps(500)}`, "f.yaml")
     }).not.toThrow()

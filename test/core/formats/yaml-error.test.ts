@@ -27,7 +27,7 @@ describe("YAML syntax errors from the format", () => {
     // No input in the reason: kept word for word.
     ["- a\nb: topsecret\n", "2:1", "Unexpected scalar at node end"],
     ["a: 'k\n\n   l' secretz\n", "3:7", "Unexpected scalar at node end"],
-    ["a: \"secret\n", "2:1", 'Missing closing "quote'],
+    ['a: "secret\n', "2:1", 'Missing closing "quote'],
     ["a: 1\n\u0001\n", "2:1", "Implicit map keys need to be followed by map values"],
   ])("should report %j at %s without its text", (text, at, reason) => {
     const message = parseError(text)
@@ -37,7 +37,9 @@ describe("YAML syntax errors from the format", () => {
 
   it("should count lines and columns past 9", () => {
     const text = `${Array.from({ length: 11 }, (_, i) => `key${String(i)}: v\n`).join("")}longkey12: [1, 2]] secret\n`
-    expect(parseError(text)).toBe("FORMAT f.yaml:12:18: invalid yaml: Unexpected flow-seq-end token in YAML stream: …")
+    expect(parseError(text)).toBe(
+      "FORMAT f.yaml:12:18: invalid yaml: Unexpected flow-seq-end token in YAML stream: …",
+    )
   })
 
   it("should give .sops.yaml the same reason", () => {
@@ -53,7 +55,7 @@ describe("yamlErrorAt", () => {
     const err = parseDocument(text).errors[0]
     if (err === undefined) throw new Error("expected a parse error")
     // What the package says: the reason, where, and the line itself under it.
-    expect(err.message).toContain("at line 12, column 18:\n\nlongkey12: [1, 2]] \"secret words\"\n")
+    expect(err.message).toContain('at line 12, column 18:\n\nlongkey12: [1, 2]] "secret words"\n')
     expect(yamlErrorAt(text, err)).toEqual({
       line: 12,
       column: 18,
@@ -90,7 +92,10 @@ describe("yamlErrorAt", () => {
     ['Missing closing "quote', 'Missing closing "quote'],
     ["Missing closing 'quote", "Missing closing 'quote"],
     // Unquoted input at the end of these three.
-    ["Block scalar header includes extra characters: |secret", "Block scalar header includes extra characters: …"],
+    [
+      "Block scalar header includes extra characters: |secret",
+      "Block scalar header includes extra characters: …",
+    ],
     ["Invalid escape sequence \\xZZ", "Invalid escape sequence …"],
     ['Not a YAML token: secret: "secret"', "Not a YAML token: …"],
     ["Invalid escape sequence \\q at line 2, column 3:", "Invalid escape sequence …"],

@@ -79,7 +79,9 @@ describe("yamlFormat", () => {
       branches: [map([entry("a", int(1n))])],
       metadata: null,
     })
-    expect(errorOf(() => yamlFormat.parseSealed(enc("a: [\n"), "f.yaml"))).toMatch(/^FORMAT f\.yaml:2:1: invalid yaml: /)
+    expect(errorOf(() => yamlFormat.parseSealed(enc("a: [\n"), "f.yaml"))).toMatch(
+      /^FORMAT f\.yaml:2:1: invalid yaml: /,
+    )
   })
 
   // Bytes of `sops decrypt --extract` (sops 3.13.2) for these values of a file written at indent 4.
