@@ -77,6 +77,12 @@ describe.skipIf(sops.skip)("sops interop: YAML comments below a nested map at an
     // A run that ends the text without a final line break.
     ["indents 2 then 0 at the end, no final line break", "a:\n  b:\n    c: 1\n  # c2\n# c0"],
     ["indents 4, 2, 0 at the end, no final line break", "a:\n  b:\n    c: 1\n    # c4\n  # c2\n# c0"],
+    // After an empty flow value: the blank line cuts the run (CST property test, seed -1779320383).
+    ["after [], indent 0, a blank line, then indent 2 at the end", "k1:\n  k2: []\n# c0\n\n  # c2\n"],
+    [
+      "after {}, indent 0, a blank line, then indent 2 before the next top key",
+      "k1:\n  k2: {}\n# c0\n\n  # c2\nk3: 1\n",
+    ],
   ])("%s: same sealed shape and same decrypt bytes as sops", (name, text) => {
     both(name.replace(/\W+/g, "-"), text)
   })

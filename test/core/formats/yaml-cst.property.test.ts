@@ -56,6 +56,22 @@ describe("YAML CST and line readers against the document-model reader", () => {
     expect(writeYaml(readYamlLines(text) ?? [])).toBe(want)
   })
 
+  it("should split a run after [] at its blank line in all three readers (seed -1779320383)", () => {
+    // sops 3.13.2 keeps the piece before the blank line in k1's map (the value's foot) and puts
+    // the one after it, though more indented, at the top level: the tree readers once kept both
+    // in k1's map while the line reader split them (test/fixtures/yaml-gap/empty-flow-comments).
+    const text = '#\n\n#\n\nk0: ""\n\nk1:\n\n  k2: []\n#\n\n  #\n'
+    const want = '#\n#\nk0: ""\nk1:\n    k2: []\n    #\n#\n'
+    expect(sameAsDocumentModel(text)).toBe("fast")
+    expect(writeYaml(readYaml(text, "t.yaml"))).toBe(want)
+    expect(writeYaml(readYamlCst(text) ?? [])).toBe(want)
+    expect(writeYaml(readYamlLines(text) ?? [])).toBe(want)
+    // The same with words: which comment lands where.
+    const worded = "k1:\n  k2: []\n# c0\n\n  # c2\n"
+    expect(writeYaml(readYaml(worded, "t.yaml"))).toBe("k1:\n    k2: []\n    # c0\n# c2\n")
+    expect(writeYaml(readYamlLines(worded) ?? [])).toBe("k1:\n    k2: []\n    # c0\n# c2\n")
+  })
+
   it("should read a lone # as the empty comment in all three readers (sops: kept as #, never sealed)", () => {
     const commentsOf = (node: unknown): string[] => {
       if (typeof node !== "object" || node === null) return []
