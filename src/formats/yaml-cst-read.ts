@@ -135,6 +135,7 @@ function readSeq(seq: CST.BlockSequence, depth: number): { kind: "list"; items: 
   if (depth > MAX_YAML_DEPTH) bail()
   const items: ListItem[] = []
   let trailing: SourceToken[] | null = null
+  let lastBlockMap = false
   for (const it of seq.items) {
     if (trailing !== null) bail()
     const before = comments(it.start, "seq-item-ind")
@@ -147,6 +148,7 @@ function readSeq(seq: CST.BlockSequence, depth: number): { kind: "list"; items: 
     for (const c of before) items.push(comment(c))
     const value = it.value
     if (value === undefined) return bail()
+    lastBlockMap = value.type === "block-map"
     if (value.type === "block-map") items.push(readMap(value, depth + 1))
     else if (value.type === "block-seq") items.push(readSeq(value, depth + 1))
     else if (emptyFlow(value) !== null) items.push(emptyFlow(value) as TreeNode)
@@ -158,9 +160,10 @@ function readSeq(seq: CST.BlockSequence, depth: number): { kind: "list"; items: 
   }
   if (trailing !== null && trailing.length > 0) {
     // go-yaml makes comments below a list's last item that item's foot comment: inside it when
-    // it is a map (yaml-read.ts does the same with the composer's seq.comment).
+    // it is a block map (yaml-read.ts does the same with the composer's seq.comment); after it
+    // when it is `{}`, which stays an empty map.
     const last = items[items.length - 1]
-    if (last !== undefined && last.kind === "map") {
+    if (last !== undefined && last.kind === "map" && lastBlockMap) {
       items[items.length - 1] = { kind: "map", items: [...last.items, ...trailing.map((c) => comment(c))] }
     } else {
       for (const c of trailing) items.push(comment(c))

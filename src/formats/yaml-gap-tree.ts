@@ -130,6 +130,9 @@ function walk(token: CST.Token, frame: Frame | null, out: Flat[]): void {
   }
 }
 
+const isBracket = (t: CST.SourceToken | undefined): boolean =>
+  t?.type === "flow-seq-end" || t?.type === "flow-map-end"
+
 function offsetOf(token: CST.Token): number {
   return "offset" in token ? token.offset : give()
 }
@@ -148,7 +151,10 @@ function node(token: CST.Token, frame: Frame | null, out: Flat[], value: boolean
       out.push({ t: "content", offset: token.offset, frame, value: false })
       return side(token.props, frame, out)
     case "flow-collection": {
-      const empty = token.items.length === 0 && !token.end.some((t) => t.type === "comment")
+      // `[]`/`{}`: a one-line value; comments after its closing bracket follow it as a scalar's
+      // (those on lines below that are more indented than the map too: the reader makes them
+      // its foot, as go-yaml does).
+      const empty = token.items.length === 0 && isBracket(token.end[0])
       out.push({ t: "content", offset: token.offset, frame, value: value && empty })
       for (const it of token.items) {
         side(it.start, frame, out)
@@ -157,9 +163,7 @@ function node(token: CST.Token, frame: Frame | null, out: Flat[], value: boolean
         if (it.value !== undefined) node(it.value, frame, out, false)
       }
       // The closing bracket of `[]`/`{}` is part of that one-line value, not content after it.
-      const [close, ...rest] = token.end
-      const bracket = close?.type === "flow-seq-end" || close?.type === "flow-map-end"
-      return side(empty && bracket ? rest : token.end, frame, out)
+      return side(empty ? token.end.slice(1) : token.end, frame, out)
     }
     case "comment":
     case "space":

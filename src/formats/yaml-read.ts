@@ -168,16 +168,21 @@ function readNode(node: unknown, ctx: Ctx, depth = 0): TreeNode {
       const n = item as Node
       pushComments(items, n.commentBefore)
       if (isScalar(n)) pushComments(items, n.comment)
+      // A flow item's comments are the list's, not inside it: `- []` stays an empty list.
+      const [line, below] = isFlow(n) ? splitLineComment(n, ctx) : [undefined, undefined]
+      pushComments(items, line)
       items.push(readNode(n, ctx, depth + 1))
+      pushComments(items, below)
     }
     // go-yaml makes comments below a list's last item that item's foot comment: when the item
-    // is a map they belong inside it (sops writes them at the map's indentation).
+    // is a block map they belong inside it (sops writes them at the map's indentation).
     const last = items[items.length - 1]
-    if (last !== undefined && last.kind === "map" && (node.comment ?? "") !== "") {
+    const lastNode = node.items[node.items.length - 1]
+    if (last !== undefined && last.kind === "map" && !isFlow(lastNode) && (node.comment ?? "") !== "") {
       const inner: MapItem[] = [...last.items]
       pushComments(inner, node.comment)
       items[items.length - 1] = { kind: "map", items: inner }
-    } else {
+    } else if (!isFlow(node)) {
       pushComments(items, node.comment)
     }
     return { kind: "list", items }
@@ -203,7 +208,9 @@ function readMap(node: Node, ctx: Ctx, depth = 0): TreeNode {
     let foot: string | undefined
     pushComments(items, keyNode?.commentBefore)
     pushComments(items, keyNode?.comment)
-    const collection = isMap(value) || isSeq(value)
+    // A flow value (`[]`, `{a: 1}`) takes its comments as a scalar does, outside it: inside, an
+    // empty one would be written as a null value.
+    const collection = (isMap(value) || isSeq(value)) && !isFlow(value)
     if (!collection) {
       pushComments(items, value?.commentBefore)
       // A comment on the value's line: sops keeps it before the entry, flagged so that a sealed
@@ -211,7 +218,9 @@ function readMap(node: Node, ctx: Ctx, depth = 0): TreeNode {
       // The composer adds the comments of the lines below that are more indented than the map:
       // go-yaml makes those the value's foot, after the entry.
       const [line, below] = splitLineComment(value, ctx)
-      pushComments(items, line, true)
+      // sops 3.13.2 seals a flow value's line comment as an item of it (a file it cannot open):
+      // sealbridge keeps it above the entry, where sops' plain output puts a line comment.
+      pushComments(items, line, !isFlow(value))
       foot = below
     }
     let tree = readNode(value, ctx, depth + 1)
@@ -233,8 +242,13 @@ function readMap(node: Node, ctx: Ctx, depth = 0): TreeNode {
     items.push({ kind: "entry", key, value: tree })
     pushComments(items, foot)
   }
-  if (depth > 0) pushComments(items, node.comment)
+  if (depth > 0 && !isFlow(node)) pushComments(items, node.comment)
   return { kind: "map", items }
+}
+
+/** A flow collection (`[…]`, `{…}`): its own comments are its parent's to place. */
+function isFlow(node: unknown): boolean {
+  return (isMap(node) || isSeq(node)) && node.flow === true
 }
 
 /**

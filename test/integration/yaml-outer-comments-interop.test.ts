@@ -83,6 +83,13 @@ describe.skipIf(sops.skip)("sops interop: YAML comments below a nested map at an
       "after {}, indent 0, a blank line, then indent 2 before the next top key",
       "k1:\n  k2: {}\n# c0\n\n  # c2\nk3: 1\n",
     ],
+    // More indented than the map, below a flow value: its foot (sealbridge once sealed a: [] as null).
+    ["more indented, below [], before the next top key", "a: []\n  # d\nb: 1\n"],
+    [
+      "more indented, below a nested [], then indents 2 and 0",
+      "k1:\n  k2: []\n    # d\n  # c2\n# c0\nk3: 1\n",
+    ],
+    ["more indented, below [1, 2]", "a: [1, 2]\n  # d\nb: 1\n"],
   ])("%s: same sealed shape and same decrypt bytes as sops", (name, text) => {
     both(name.replace(/\W+/g, "-"), text)
   })

@@ -66,6 +66,9 @@ describe.each([
   ["comments more indented than the map, below a value", more("deep-comments")],
   // go-yaml loses these comments (sops never sees them): drop-in means losing them too.
   ["comments go-yaml drops", more("dropped-comments")],
+  // Below a flow value (`[]`, `{}`, `[1, 2]`): its foot, after the entry, as below a scalar; the
+  // document reader once read them into the value (an empty one then sealed as null).
+  ["comments more indented than the map, below a flow value", more("flow-comments")],
 ] as const)("YAML %s, placed as sops places them", (_title, extra) => {
   it.each(extra.map((c) => [c.name, c] as const))("%s: every reader, both ways", (_name, c) => {
     for (const [name, read] of Object.entries(readers)) {

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest"
+import { readYamlCst } from "../../../src/formats/yaml-cst-read.js"
+import { readYamlLines } from "../../../src/formats/yaml-line-read.js"
+import { readYaml } from "../../../src/formats/yaml-read.js"
+import { writeYaml } from "../../../src/formats/yaml-write.js"
+
+// Comments next to a flow value (`[]`, `{}`, `[1]`) where sops 3.13.2 gives no layout to follow:
+// it seals a comment in a list, and a flow list's line comment, as a list item and then fails its
+// own MAC (exit 51), and moves a `{}`'s line comment inside the braces. sealbridge keeps the value
+// as it is and the comment next to it: the document reader once read such comments into the flow
+// value, so that an empty one was written back (sealed) as a null value.
+const layouts: [string, string, string][] = [
+  ["a list item [] with a comment below", "a:\n  - []\n    # d\nb: 1\n", "a:\n    - []\n    # d\nb: 1\n"],
+  ["a list item {} with a comment below", "a:\n  - {}\n    # d\n  - 1\n", "a:\n    - {}\n    # d\n    - 1\n"],
+  [
+    "a last list item {} with a comment at the list's column",
+    "a:\n  - {}\n  # d\nb: 1\n",
+    "a:\n    - {}\n    # d\nb: 1\n",
+  ],
+  ["a list item [] with a line comment", "a:\n  - [] # x\nb: 1\n", "a:\n    # x\n    - []\nb: 1\n"],
+  ["[] with a line comment", "a: [] # x\nb: 1\n", "# x\na: []\nb: 1\n"],
+  ["{} with a line comment and one below", "a: {} # x\n  # d\nb: 1\n", "# x\na: {}\n# d\nb: 1\n"],
+  ["[1] with a line comment", "a: [1] # x\nb: 1\n", "# x\na:\n    - 1\nb: 1\n"],
+]
+
+describe("YAML comments next to a flow value that sops cannot seal", () => {
+  it.each(layouts)("%s: the value kept, the comment beside it", (_name, text, want) => {
+    expect(writeYaml(readYaml(text, "t.yaml"))).toBe(want)
+    // Written back, it reads the same (sealbridge opens what it sealed).
+    expect(writeYaml(readYaml(want, "t.yaml"))).toBe(want)
+    // The fast readers hand over or agree.
+    for (const read of [readYamlCst, readYamlLines]) {
+      const branches = read(text)
+      if (branches !== null) expect(writeYaml(branches)).toBe(want)
+    }
+  })
+
+  it("should keep an empty flow value's type under a comment below it", () => {
+    expect(readYaml("a: []\n  # d\n", "t.yaml")).toEqual([
+      {
+        kind: "map",
+        items: [
+          { kind: "entry", key: "a", value: { kind: "list", items: [] } },
+          { kind: "comment", text: " d" },
+        ],
+      },
+    ])
+    expect(readYaml("a:\n  - {}\n  # d\n", "t.yaml")).toEqual([
+      {
+        kind: "map",
+        items: [
+          {
+            kind: "entry",
+            key: "a",
+            value: {
+              kind: "list",
+              items: [
+                { kind: "map", items: [] },
+                { kind: "comment", text: " d" },
+              ],
+            },
+          },
+        ],
+      },
+    ])
+  })
+})
