@@ -18,13 +18,22 @@ interface Frame {
 /** What the CST holds, in document order: content tokens and comments. */
 type Flat =
   | { readonly t: "comment"; readonly offset: number; readonly text: string }
-  | { readonly t: "content"; readonly offset: number; readonly frame: Frame | null; readonly value: boolean }
+  | {
+      readonly t: "content"
+      readonly offset: number
+      readonly frame: Frame | null
+      readonly value: boolean
+      /** A flow value's own closes at the end of its events (its `]` or `}`): not the run's. */
+      readonly own?: number
+    }
 
 /** A run to place: comment ordinals (among all comments) and where each goes. */
 interface Placement {
   readonly first: number
   readonly closes: readonly number[]
   readonly ending: number
+  /** The value's own closes, right after it (a flow list or map): the run starts after them. */
+  readonly own: number
 }
 
 class Unplaced extends Error {}
@@ -133,6 +142,26 @@ function walk(token: CST.Token, frame: Frame | null, out: Flat[]): void {
 const isBracket = (t: CST.SourceToken | undefined): boolean =>
   t?.type === "flow-seq-end" || t?.type === "flow-map-end"
 
+const FLOW_SCALARS = new Set(["scalar", "single-quoted-scalar", "double-quoted-scalar"])
+const FLOW_PUNCTUATION = new Set(["space", "comma", "anchor", "tag", "map-value-ind", "explicit-key-ind"])
+
+/**
+ * A flow collection of scalars on one line (`[1, 2]`, `{a: 1, b: x}`): one list or map of
+ * leaves, so that its events end in exactly one close. Nested collections, aliases, pairs in a
+ * list and line breaks are not (the reader's placement stands for those).
+ */
+function flatOneLine(token: CST.FlowCollection): boolean {
+  const seq = token.start.type === "flow-seq-start"
+  const plain = (t: CST.Token | null | undefined): boolean =>
+    t === undefined || t === null || (FLOW_SCALARS.has(t.type) && !("source" in t && t.source.includes("\n")))
+  return token.items.every(
+    (it) =>
+      plain(it.value) &&
+      (seq ? it.key === undefined && it.sep === undefined : plain(it.key)) &&
+      [...it.start, ...(it.sep ?? [])].every((t) => FLOW_PUNCTUATION.has(t.type)),
+  )
+}
+
 function offsetOf(token: CST.Token): number {
   return "offset" in token ? token.offset : give()
 }
@@ -151,10 +180,14 @@ function node(token: CST.Token, frame: Frame | null, out: Flat[], value: boolean
       out.push({ t: "content", offset: token.offset, frame, value: false })
       return side(token.props, frame, out)
     case "flow-collection": {
-      // `[]`/`{}`: a one-line value; comments after its closing bracket follow it as a scalar's
-      // (those on lines below that are more indented than the map too: the reader makes them
-      // its foot, as go-yaml does).
+      // `[]`/`{}`, `[1, 2]`, `{a: 1}` on one line: a one-line value; comments after its closing
+      // bracket follow it as a scalar's (those on lines below that are more indented than the
+      // map too: the reader makes them its foot, as go-yaml does).
       const empty = token.items.length === 0 && isBracket(token.end[0])
+      if (value && !empty && isBracket(token.end[0]) && flatOneLine(token)) {
+        out.push({ t: "content", offset: token.offset, frame, value: true, own: 1 })
+        return side(token.end.slice(1), frame, out)
+      }
       out.push({ t: "content", offset: token.offset, frame, value: value && empty })
       for (const it of token.items) {
         side(it.start, frame, out)
@@ -227,7 +260,7 @@ function place(
   after: Flat | undefined,
   lines: Lines,
   column: (f: Frame) => number,
-): { closes: number[]; ending: number; skip: number } | null {
+): { closes: number[]; ending: number; skip: number; own: number } | null {
   const valueLine = lines.at(v.offset).line
   // A comment on the value's own line is the value's (go-yaml reads it apart).
   const skip = run[0] !== undefined && lines.at(run[0].offset).line === valueLine ? 1 : 0
@@ -256,7 +289,7 @@ function place(
   const closes = gapCloses({ valueLine, comments, closing, next, finalBreak, endColumn })
   // When no map ends the reader's placement stands, but for what go-yaml drops.
   if (closes === null || (closing.length === 0 && !closes.includes(DROP))) return null
-  return { closes, ending: closing.length + (next === null ? 1 : 0), skip }
+  return { closes, ending: closing.length + (next === null ? 1 : 0), skip, own: v.own ?? 0 }
 }
 
 // --- moving them in the branch -----------------------------------------------------------------
@@ -289,6 +322,11 @@ function move(events: Event[], p: Placement, at: readonly number[]): Event[] {
   let start = firstAt
   while (start > 0 && events[start - 1]?.t === "close" && !(events[start - 1] as { empty: boolean }).empty)
     start--
+  // The walk back ends at the value: a flow value's own closes come first, and stay.
+  for (let k = 0; k < p.own; k++) {
+    if (start >= firstAt || events[start]?.t !== "close") give()
+    start++
+  }
   const region: Event[] = []
   let end = start
   let closes = 0
