@@ -5,20 +5,12 @@ import { parseGoDuration } from "../../controller/api/duration.js"
 import { parseExternalSecretSpec } from "../../controller/api/parse-external-secret.js"
 import { parseStoreSpec } from "../../controller/api/parse-store.js"
 import { parseSopsSecretSpec } from "../../controller/api/parse-sops-secret.js"
+import { messageOf } from "../helpers/error-of.js"
 
 const fixture = (name: string) =>
   parseAllDocuments(readFileSync(new URL(`../fixtures/controller/${name}`, import.meta.url), "utf8")).map(
     (d) => d.toJS() as { kind: string; metadata: { name: string }; spec: unknown },
   )
-
-const errorOf = (f: () => unknown): string => {
-  try {
-    f()
-  } catch (err) {
-    return (err as Error).message
-  }
-  return "no error"
-}
 
 describe("parseGoDuration", () => {
   it.each([
@@ -33,7 +25,7 @@ describe("parseGoDuration", () => {
   ])("%s = %d ms", (text, ms) => expect(parseGoDuration(text, "f")).toBe(ms))
 
   it.each(["", "1", "1d", "-1s", "1h x", "h"])("refuses %j", (text) =>
-    expect(errorOf(() => parseGoDuration(text, "spec.refreshInterval"))).toBe(
+    expect(messageOf(() => parseGoDuration(text, "spec.refreshInterval"))).toBe(
       "spec.refreshInterval: invalid duration (use Go syntax, e.g. 1h, 15m, 30s)",
     ),
   )
@@ -127,7 +119,7 @@ describe("exact field errors", () => {
     ],
     [{ secretStoreRef: { name: "s" } }, "spec: one of data, dataFrom or target.template is required"],
     [{ ...base, syncWindows: { kind: "allow" } }, "spec.syncWindows: is not supported by sealbridge"],
-  ])("%#: %s", (spec, message) => expect(errorOf(() => parseExternalSecretSpec(spec, "n"))).toBe(message))
+  ])("%#: %s", (spec, message) => expect(messageOf(() => parseExternalSecretSpec(spec, "n"))).toBe(message))
 
   it.each([
     [{}, "spec.provider: required"],
@@ -156,10 +148,10 @@ describe("exact field errors", () => {
       { provider: { aws: { service: "SecretsManager", region: "r" } }, conditions: [{ namespaces: ["a"] }] },
       "spec.conditions: only a ClusterSecretStore has conditions",
     ],
-  ])("store %#: %s", (spec, message) => expect(errorOf(() => parseStoreSpec(spec, false))).toBe(message))
+  ])("store %#: %s", (spec, message) => expect(messageOf(() => parseStoreSpec(spec, false))).toBe(message))
 
   it("should name the missing sealed file of a SopsSecret", () => {
-    expect(errorOf(() => parseSopsSecretSpec({ target: {} }, "n"))).toBe("spec.sealed: required")
+    expect(messageOf(() => parseSopsSecretSpec({ target: {} }, "n"))).toBe("spec.sealed: required")
     expect(parseSopsSecretSpec({ sealed: "x" }, "n")).toEqual({
       sealed: "x",
       format: "yaml",

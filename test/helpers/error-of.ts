@@ -10,3 +10,13 @@ export const errorOf = (f: () => unknown): string => {
   }
   throw new Error("expected a BridgeError")
 }
+
+/** The message of whatever `f` throws (any error class), or "no error" when it returns. */
+export const messageOf = (f: () => unknown): string => {
+  try {
+    f()
+  } catch (err) {
+    return (err as Error).message
+  }
+  return "no error"
+}

@@ -15,6 +15,7 @@ import {
   x25519Parts,
   x25519Stanza,
 } from "../../helpers/age-craft.js"
+import { messageOf } from "../../helpers/error-of.js"
 
 // The native age opener against files age 1.1.1 sealed (test/fixtures/age: known answers, STREAM
 // chunk boundaries) and against files built piece by piece where one rule is broken (issue 8:
@@ -23,14 +24,6 @@ import {
 
 const FILE_KEY = Buffer.from(pattern(16))
 const open = (file: Uint8Array, ids = [IDENTITY]) => openArmoredX25519(armor(file), ids)
-const errorOf = (f: () => unknown): string => {
-  try {
-    f()
-  } catch (err) {
-    return (err as Error).message
-  }
-  return "no error"
-}
 
 describe("files sealed by age 1.1.1", () => {
   it.each([0, 32, CHUNK, CHUNK + 1])("should open the %i-byte file", (n) => {
@@ -80,7 +73,7 @@ describe("stanzas this path does not open: null", () => {
       [`-> X25519 ${b64(Buffer.alloc(32))}`, b64(pattern(32))],
       payload(FILE_KEY, []),
     )
-    expect(errorOf(() => open(file))).toMatch(/failed during derivation/)
+    expect(messageOf(() => open(file))).toMatch(/failed during derivation/)
   })
 })
 
@@ -92,7 +85,7 @@ describe("header MAC and STREAM payload", () => {
     const file = ageFile(FILE_KEY, stanza, payload(FILE_KEY, [pattern(5)]))
     const at = file.indexOf("\n---") + 6
     file[at] = file[at] === 0x41 ? 0x42 : 0x41
-    expect(errorOf(() => open(file))).toBe("age header MAC mismatch")
+    expect(messageOf(() => open(file))).toBe("age header MAC mismatch")
   })
 
   it("should open an empty payload (one empty chunk) and chunks on both sides of 64 KiB", () => {
@@ -103,21 +96,21 @@ describe("header MAC and STREAM payload", () => {
   })
 
   it.each([0, 1, 31])("should throw 'too short' for a %i-byte payload", (n) => {
-    expect(errorOf(() => open(ageFile(FILE_KEY, stanza, pattern(n))))).toBe("age payload too short")
+    expect(messageOf(() => open(ageFile(FILE_KEY, stanza, pattern(n))))).toBe("age payload too short")
   })
 
   it("should throw for an empty last chunk after a full one", () => {
     const file = ageFile(FILE_KEY, stanza, payload(FILE_KEY, [full, new Uint8Array(0)]))
-    expect(errorOf(() => open(file))).toBe("age payload has an empty last chunk")
+    expect(messageOf(() => open(file))).toBe("age payload has an empty last chunk")
   })
 
   it("should throw for a last chunk shorter than its tag, or a full chunk flagged last and more after it", () => {
     const cut = payload(FILE_KEY, [full, pattern(9)]).subarray(0, 16 + CHUNK + 16 + 5)
-    expect(errorOf(() => open(ageFile(FILE_KEY, stanza, cut)))).toBe(
+    expect(messageOf(() => open(ageFile(FILE_KEY, stanza, cut)))).toBe(
       "age payload chunk failed to authenticate",
     )
     const early = Buffer.concat([payload(FILE_KEY, [full]), Buffer.alloc(20)])
-    expect(errorOf(() => open(ageFile(FILE_KEY, stanza, early)))).toBe(
+    expect(messageOf(() => open(ageFile(FILE_KEY, stanza, early)))).toBe(
       "age payload chunk failed to authenticate",
     )
   })
