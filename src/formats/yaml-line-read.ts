@@ -66,6 +66,9 @@ export function readLineEvents(lines: LineCursor, events: YamlEvents, checkDupli
 // Plain-scalar characters: printable ASCII and the BMP's printable range (no C1 controls, NEL,
 // line/paragraph separators, BOM or surrogates, which have special YAML or encoding rules).
 const PLAIN_CHARS = /^[\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*$/
+// C0 and C1 controls but tab and NEL, and the two non-characters go-yaml's reader refuses.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]/
 const KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/
 const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/
 
@@ -96,6 +99,8 @@ class LineReader {
   /** The next line that is not blank, without consuming it; null at the end. */
   #peek(): Line | null {
     for (let raw = this.#lines.line(); raw !== undefined; raw = this.#lines.line()) {
+      // A character go-yaml refuses, anywhere (comments too): the tree path reports where.
+      if (CONTROL.test(raw)) bail()
       const body = raw.trimStart()
       if (body !== "") return { indent: raw.length - body.length, body }
       this.#lines.next()
@@ -191,6 +196,8 @@ class LineReader {
     let finalBreak = false
     let next: { line: number; column: number } | null = null
     for (let raw = this.#lines.line(); raw !== undefined; raw = this.#lines.line()) {
+      // A character go-yaml refuses, anywhere (comments too): the tree path reports where.
+      if (CONTROL.test(raw)) bail()
       const body = raw.trimStart()
       if (body !== "" && !body.startsWith("#")) {
         next = { line: this.#lines.index, column: raw.length - body.length }
@@ -297,6 +304,8 @@ class LineReader {
     let contentIndent = -1
     let trailingBlank = 0
     for (let raw = this.#lines.line(); raw !== undefined; raw = this.#lines.line()) {
+      // A character go-yaml refuses, anywhere (comments too): the tree path reports where.
+      if (CONTROL.test(raw)) bail()
       const body = raw.trimStart()
       if (body === "") {
         // Blank lines: inside the block only below content; extra spaces on them are content.

@@ -11,6 +11,21 @@ import { writeYaml } from "./yaml-write.js"
 const utf8 = new TextEncoder()
 const decoder = new TextDecoder()
 
+// What go-yaml's reader lets through (yaml_parser_update_buffer): tab, line breaks, printable
+// ASCII, NEL and the printable Unicode ranges. Anything else is refused before parsing, as sops
+// refuses it ("control characters are not allowed", exit 2); the yaml package would read it.
+const NOT_YAML_CHAR = /[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u
+
+/** Refuses a control character by position only: the text around it may be a secret. */
+function refuseControlCharacters(text: string, source: string): void {
+  const at = NOT_YAML_CHAR.exec(text)?.index
+  if (at === undefined) return
+  const before = text.slice(0, at)
+  const line = before.split("\n").length
+  const column = at - before.lastIndexOf("\n")
+  throw new FormatError(source, line, "control characters are not allowed in yaml", { column })
+}
+
 /**
  * The cheapest reader that applies, all giving the same branches: the line reader (the block
  * subset sealed files are written in), else the CST reader (~4× cheaper than the document
@@ -23,6 +38,7 @@ function read(input: Uint8Array, source: string): MapNode[] {
   // A blank file without the mark never gets here (exit 92 before any reader runs).
   if (startsWithBom(input) && /^[ \t\r\n]*$/.test(text))
     throw new FormatError(source, 1, "no yaml document after the UTF-8 byte-order mark", { column: 1 })
+  refuseControlCharacters(text, source)
   return readYamlLines(text) ?? readYamlCst(text) ?? readYaml(text, source)
 }
 

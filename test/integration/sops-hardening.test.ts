@@ -126,6 +126,11 @@ describe.skipIf(sops.skip)("sops interop: exit codes (defect 9)", () => {
     same(["encrypt", "--age", recipient, file("broken2.yaml", "a: [1\nb: 2\n")], 2)
   })
 
+  it("a control character in plain YAML (key, value, comment): exit 2 for both, nothing printed", () => {
+    for (const [i, text] of ["a: b\n\x01key: d\n", "a: b\x1bc\n", "a: b\n# note\x7f\n"].entries())
+      same(["encrypt", "--age", recipient, file(`control-${i}.yaml`, text)], 2)
+  })
+
   it("help: prints help and exits 0", () => {
     expect(theirs(["help"]).code).toBe(0)
     const m = ours(["help"])

@@ -28,7 +28,7 @@ describe("YAML syntax errors from the format", () => {
     ["- a\nb: topsecret\n", "2:1", "Unexpected scalar at node end"],
     ["a: 'k\n\n   l' secretz\n", "3:7", "Unexpected scalar at node end"],
     ['a: "secret\n', "2:1", 'Missing closing "quote'],
-    ["a: 1\n\u0001\n", "2:1", "Implicit map keys need to be followed by map values"],
+    ["a: 1\nsecret\n", "2:1", "Implicit map keys need to be followed by map values"],
   ])("should report %j at %s without its text", (text, at, reason) => {
     const message = parseError(text)
     expect(message).toBe(`FORMAT f.yaml:${at}: invalid yaml: ${reason}`)
