@@ -4,7 +4,10 @@ import { externalSecret, startController, vaultRoot, vaultStore } from "./contro
 import { peerEnv, requirePeer } from "./peers.js"
 
 // Lanes: with hundreds of periodic refreshes queued, a new ExternalSecret goes next. One worker
-// (--concurrency 1) and a 1 s refresh interval keep the periodic backlog standing.
+// (--concurrency 1), a 1 s refresh interval and a key of its own per ExternalSecret keep the
+// periodic backlog standing: N provider calls fall due every second against the store's token
+// bucket (50/s). With one shared key the calls were shared, and on a quiet machine one worker
+// kept up with all N (391 reconciles/s), so no backlog stood and the test failed its premise.
 const kubePeer = requirePeer("kube-apiserver", "KUBECONFIG")
 const vaultPeer = requirePeer("vault", "VAULT_ADDR")
 const N = 200
@@ -15,7 +18,7 @@ describe.skipIf(kubePeer.skip || vaultPeer.skip)(
     const id = suffix()
     const ns = `sb-lanes-${id}`
     const root = vaultRoot()
-    const key = `sb-lanes-${id}/shared`
+    const key = (i: number) => `sb-lanes-${id}/p-${i}`
     const newKey = `sb-lanes-${id}/new`
     let kube: Kube
     let ctl: ControllerProcess
@@ -40,7 +43,12 @@ describe.skipIf(kubePeer.skip || vaultPeer.skip)(
       await kube.installCrds()
       await kube.namespace(ns)
       await kube.secret(ns, "vault-token", { token: peerEnv("VAULT_TOKEN") })
-      await root.write(`secret/data/${key}`, { data: { v: "shared" } })
+      for (let i = 0; i < N; i += 20)
+        await Promise.all(
+          Array.from({ length: Math.min(20, N - i) }, (_, j) =>
+            root.write(`secret/data/${key(i + j)}`, { data: { v: `p-${i + j}` } }),
+          ),
+        )
       await root.write(`secret/data/${newKey}`, { data: { v: "new" } })
       ctl = await startController([ns], {}, ["--concurrency", "1", "--store-refresh", "10m"])
       await kube.apply(vaultStore(ns, "vault", { tokenSecretRef: { name: "vault-token", key: "token" } }))
@@ -50,7 +58,11 @@ describe.skipIf(kubePeer.skip || vaultPeer.skip)(
     afterAll(async () => {
       const code = await ctl?.stop()
       await kube?.core.deleteNamespace({ name: ns }).catch(() => undefined)
-      for (const k of [key, newKey]) await root.delete(`secret/metadata/${k}`).catch(() => undefined)
+      const keys = [...Array.from({ length: N }, (_, i) => key(i)), newKey]
+      for (let i = 0; i < keys.length; i += 20)
+        await Promise.all(
+          keys.slice(i, i + 20).map((k) => root.delete(`secret/metadata/${k}`).catch(() => undefined)),
+        )
       expect(code).toBe(0)
     }, 60_000)
 
@@ -58,7 +70,7 @@ describe.skipIf(kubePeer.skip || vaultPeer.skip)(
       const created = Date.now()
       for (let i = 0; i < N; i += 20)
         await Promise.all(
-          Array.from({ length: Math.min(20, N - i) }, (_, j) => kube.apply(es(`p-${i + j}`, key))),
+          Array.from({ length: Math.min(20, N - i) }, (_, j) => kube.apply(es(`p-${i + j}`, key(i + j)))),
         )
       await waitFor(
         "periodic ExternalSecrets synced",
