@@ -56,7 +56,7 @@ export function parseIni(text: string, source: string): Branch {
     }
     const named = readKeyName(line, source, i + 1)
     const key = named.key === "-" ? `#${String(autoNumber++)}` : named.key
-    const read = readValue(named.rest, lines, i, source)
+    const read = readValue(named.rest, raw, i, source)
     i = read.lastLine
     const commentText = goTrim(pending + read.comment)
     pending = ""
@@ -107,16 +107,19 @@ interface Read {
  * the next lines, an inline `#`/`;` comment is cut (and kept as the key's comment), and then one
  * pair of surrounding `"` or `'` is dropped when the quote occurs nowhere else.
  */
-function readValue(rest: string, lines: readonly string[], at: number, source: string): Read {
+function readValue(rest: string, raw: readonly string[], at: number, source: string): Read {
   const first = goTrimStart(rest)
   if (first === "") return { value: "", lastLine: at, comment: "" }
   // go-ini looks at the line with its line break: `"""` alone opens a fence only before one.
-  const broken = at < lines.length - 1
+  const broken = at < raw.length - 1
   const fence =
     first.startsWith('"""') && (first.length > 3 || broken) ? '"""' : first.startsWith("`") ? "`" : ""
-  if (fence !== "") return readFenced(first.slice(fence.length), fence, lines, at, source)
+  // A fenced value keeps the lines' carriage returns as go-ini (and so sops 3.13.2) reads them:
+  // `"""a\r\nb\r\n"""` is the value "a\r\nb\r\n".
+  const cr = raw[at]?.endsWith("\r") === true ? "\r" : ""
+  if (fence !== "") return readFenced(first.slice(fence.length) + cr, fence, raw, at, source)
   const line = goTrim(first)
-  if (line.endsWith("\\")) return readContinued(line.slice(0, -1), lines, at)
+  if (line.endsWith("\\")) return readContinued(line.slice(0, -1), raw, at)
   const cut = line.search(/[#;]/)
   const value = cut === -1 ? line : goTrim(line.slice(0, cut))
   const comment = cut === -1 ? "" : line.slice(cut)
@@ -127,13 +130,13 @@ function readValue(rest: string, lines: readonly string[], at: number, source: s
   return { value, lastLine: at, comment }
 }
 
-function readFenced(rest: string, fence: string, lines: readonly string[], at: number, source: string): Read {
+function readFenced(rest: string, fence: string, raw: readonly string[], at: number, source: string): Read {
   // Closed on its own line: go-ini looks for no comment after it.
   const close = rest.lastIndexOf(fence)
   if (close !== -1) return { value: rest.slice(0, close), lastLine: at, comment: "" }
   const parts = [rest]
-  for (let j = at + 1; j < lines.length; j++) {
-    const l = lines[j] ?? ""
+  for (let j = at + 1; j < raw.length; j++) {
+    const l = raw[j] ?? ""
     const end = l.lastIndexOf(fence)
     // go-ini 1.67.3: a `\` after the closing fence continues the value (the fence included).
     if (end !== -1 && !goTrim(l.slice(end + fence.length)).endsWith("\\")) {

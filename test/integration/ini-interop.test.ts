@@ -12,7 +12,7 @@ const fixture = (name: string): string =>
   readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8")
 
 const CASES = [
-  ...["inline", "inline-more", "markers", "empty", "repeated-key", "crlf", "indent"].map(
+  ...["inline", "inline-more", "markers", "empty", "repeated-key", "crlf", "crlf-fence", "indent"].map(
     (c) => `ini-comments/${c}`,
   ),
   ...["sections", "default", "empty-sections"].map((c) => `ini-sections/${c}`),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { errorOf } from "../../helpers/error-of.js"
 import { iniFormat } from "../../../src/formats/ini.js"
-import { entry, map, str, type MapItem } from "../../../src/tree/node.js"
+import { comment, entry, map, str, type MapItem } from "../../../src/tree/node.js"
 
 // The INI reader's corners (issue 8, mutation testing), each with the exact tree or message: empty
 // quoted values, a continued value that meets a blank line, a fence continued past its close,
@@ -30,6 +30,21 @@ describe("INI reader corners", () => {
       sections(["s", [entry("a", str('one\ntwo""" \\\nthree')), entry("b", str("1"))]]),
     )
     expect(parse("[s]\na = `x\ny` \\\nz`\n")).toEqual(sections(["s", [entry("a", str("x\ny` \\\nz"))]]))
+  })
+
+  it("should keep the carriage returns of a fenced value's lines with CRLF line breaks, as sops 3.13.2 does", () => {
+    expect(parse('[s]\r\nk = """a\r\nb\r\n"""\r\nt = `x\r\ny` ; c\r\nj = """one"""\r\nv = w\r\n')).toEqual(
+      sections([
+        "s",
+        [
+          entry("k", str("a\r\nb\r\n")),
+          entry("t", str("x\r\ny")),
+          comment("c"),
+          entry("j", str("one")),
+          entry("v", str("w")),
+        ],
+      ]),
+    )
   })
 
   it("should read an empty value at the end of a line or before the next section", () => {
