@@ -60,6 +60,74 @@ describe("INI reader corners", () => {
   })
 })
 
+describe("INI reader corners checked against sops 3.13.2 (same JSON and INI out of both)", () => {
+  it("should cut a section header's comment only after its last ]", () => {
+    expect(parse("[a;]\nk = 1\n")).toEqual(sections(["a;", [entry("k", str("1"))]]))
+    expect(parse("[a;b] ; c\nk = 1\n")).toEqual(sections(["a;b", [comment("c"), entry("k", str("1"))]]))
+  })
+
+  it('should close a """ fence on the last line even without a line break', () => {
+    expect(parse('k = """a"""')).toEqual(map([entry("DEFAULT", map([entry("k", str("a"))]))]))
+  })
+
+  it("should drop quotes only around the whole value", () => {
+    expect(parse('k = ab"\nj = x"y"\n')).toEqual(
+      map([entry("DEFAULT", map([entry("k", str('ab"')), entry("j", str('x"y"'))]))]),
+    )
+  })
+
+  it("should continue a fence only when the text after its close ends in a backslash", () => {
+    expect(parse('[s]\na = """one\ntwo""" x\\\nthree"""\nb = 1\n')).toEqual(
+      sections(["s", [entry("a", str('one\ntwo""" x\\\nthree')), entry("b", str("1"))]]),
+    )
+    expect(parse('[s]\na = """one\ntwo""" \\ ; c\nb = 1\n')).toEqual(
+      sections(["s", [entry("a", str("one\ntwo")), comment("c"), entry("b", str("1"))]]),
+    )
+    expect(parse('[s]\na = """one\n"""x\\   \nthree"""\nb = 1\n')).toEqual(
+      sections(["s", [entry("a", str('one\n"""x\\   \nthree')), entry("b", str("1"))]]),
+    )
+  })
+
+  it("should look for a comment only after a closing fence", () => {
+    expect(parse('[s]\na = """one\ntwo;x"""\nb = 1\n')).toEqual(
+      sections(["s", [entry("a", str("one\ntwo;x")), entry("b", str("1"))]]),
+    )
+  })
+})
+
+describe("INI format object", () => {
+  it("should be named ini and flat", () => {
+    expect(iniFormat.name).toBe("ini")
+    expect(iniFormat.flat).toBe(true)
+  })
+
+  it("should hand back a file without a [sops] section whole, with no metadata", () => {
+    const r = iniFormat.parseSealed(enc("[s]\na = 1\n"), "f.ini")
+    expect(r).toEqual({ branches: [sections(["s", [entry("a", str("1"))]])], metadata: null })
+  })
+
+  it("should leave out a comment outside any section when writing (as sops does from YAML)", () => {
+    const tree = map([comment(" top"), entry("s", map([entry("a", str("1"))]))])
+    expect(new TextDecoder().decode(iniFormat.emit([tree]))).toBe("[s]\na = 1\n")
+  })
+
+  it("should name the key and give the hint when a key name cannot be written", () => {
+    let caught: unknown
+    try {
+      iniFormat.emit([map([entry("s", map([entry("a", str("1")), entry(" b", str("2"))]))])])
+    } catch (e) {
+      caught = e
+    }
+    expect(caught).toMatchObject({
+      code: "FORMAT",
+      hint: "rename the key; sops would write it but could not open the file again",
+    })
+    expect(errorOf(() => iniFormat.emit([map([entry("s", map([entry(" b", str("2"))]))])]))).toContain(
+      'section "s", key 1: cannot write a key name that starts or ends with white space',
+    )
+  })
+})
+
 describe("INI metadata corners", () => {
   it("should skip comments in the [sops] section and unescape \\n", () => {
     const r = iniFormat.parseSealed(enc("[s]\na = 1\n[sops]\n; note\nversion = x\\ny\n"), "f.ini")
