@@ -9,6 +9,7 @@ import {
   type ListItem,
   type MapEntry,
   type MapItem,
+  type MapNode,
   type TreeNode,
 } from "../tree/node.js"
 import type { ExtractStep } from "./extract.js"
@@ -72,12 +73,12 @@ export function unsetAt(root: TreeNode, steps: readonly ExtractStep[]): TreeNode
   if (step === undefined) return root
   const last = rest.length === 0
   if (step.kind === "key") {
-    const items: MapItem[] = root.kind === "map" ? [...root.items] : []
-    const at = entryAt(items, step.key)
-    const found = items[at]
-    if (found?.kind !== "entry") throw missing(`['${step.key}']`)
+    const at = root.kind === "map" ? entryAt(root.items, step.key) : -1
+    if (at === -1) throw missing(`['${step.key}']`)
+    // Found in a map: the item at `at` is the entry.
+    const items = [...(root as MapNode).items]
     if (last) items.splice(at, 1)
-    else items[at] = entry(step.key, unsetAt(found.value, rest))
+    else items[at] = entry(step.key, unsetAt((items[at] as MapEntry).value, rest))
     return map(items)
   }
   const items: ListItem[] = root.kind === "list" ? [...root.items] : []
