@@ -1,6 +1,17 @@
 import { BridgeError, ErrorCode } from "../errors.js"
 import { formats } from "../formats/registry.js"
-import { entry, list, map, type Branch, type ListItem, type MapItem, type TreeNode } from "../tree/node.js"
+import {
+  entry,
+  float,
+  list,
+  map,
+  type Branch,
+  type ListItem,
+  type MapEntry,
+  type MapItem,
+  type MapNode,
+  type TreeNode,
+} from "../tree/node.js"
 import type { ExtractStep } from "./extract.js"
 
 const utf8 = new TextEncoder()
@@ -8,24 +19,31 @@ const utf8 = new TextEncoder()
 /**
  * Parses the value of `set` as sops does: JSON; a bare number becomes a float (Go's
  * encoding/json), while numbers inside objects and arrays keep the int/float distinction.
- * @throws BridgeError USAGE when the text is not JSON
+ * @throws BridgeError SET_FORMAT when the text is not one JSON value
  */
 export function parseSetValue(json: string): TreeNode {
   let wrapped: Branch[]
+  let bare: unknown
   try {
     wrapped = formats.json.parse(utf8.encode(`{"v": ${json}}`), "value")
+    // sops reads the value with Go's encoding/json first: one JSON value and nothing else (the
+    // wrapper alone would take `1, "k": 2` or `1} x` as 1), and numbers a float64 holds.
+    bare = JSON.parse(json, float64Only)
   } catch (err) {
     throw new BridgeError(ErrorCode.SetFormat, "the value to set is not valid JSON", {
       cause: err,
       hint: `quote strings as JSON, e.g. '"s3cret"'`,
     })
   }
-  const first = wrapped[0]?.items[0]
-  if (first === undefined || first.kind !== "entry")
-    throw new BridgeError(ErrorCode.SetFormat, "the value to set is empty")
-  const v = first.value
-  if (v.kind === "scalar" && v.value.kind === "int")
-    return { kind: "scalar", value: { kind: "float", value: Number(v.value.value) } }
+  // Go's float64, -0 included.
+  if (typeof bare === "number") return float(bare)
+  // JSON.parse took exactly one value, so the wrapper is one map holding the one entry `v`.
+  return ((wrapped[0] as Branch).items[0] as MapEntry).value
+}
+
+/** Go: "cannot unmarshal number 1e999 into Go value of type float64". */
+function float64Only(_key: string, v: unknown): unknown {
+  if (typeof v === "number" && !Number.isFinite(v)) throw new RangeError("number out of the float64 range")
   return v
 }
 
@@ -35,23 +53,17 @@ export function setAt(root: TreeNode, steps: readonly ExtractStep[], value: Tree
   if (step === undefined) return value
   if (step.kind === "key") {
     const items: MapItem[] = root.kind === "map" ? [...root.items] : []
-    const at = items.findIndex((it) => it.kind === "entry" && it.key === step.key)
-    const current = at === -1 ? undefined : items[at]
-    const child = current !== undefined && current.kind === "entry" ? current.value : map([])
-    const next = entry(step.key, setAt(child, rest, value))
+    const at = entryAt(items, step.key)
+    const found = items[at]
+    const next = entry(step.key, setAt(found?.kind === "entry" ? found.value : map([]), rest, value))
     if (at === -1) items.push(next)
     else items[at] = next
     return map(items)
   }
   const items: ListItem[] = root.kind === "list" ? [...root.items] : []
-  const positions = items.flatMap((it, i) => (it.kind === "comment" ? [] : [i]))
-  const pos = positions[step.index]
-  if (pos === undefined) {
-    items.push(setAt(map([]), rest, value))
-  } else {
-    const old = items[pos]
-    items[pos] = setAt(old !== undefined && old.kind !== "comment" ? old : map([]), rest, value)
-  }
+  const hit = nthValue(items, step.index)
+  if (hit === undefined) items.push(setAt(map([]), rest, value))
+  else items[hit.at] = setAt(hit.node, rest, value)
   return list(items)
 }
 
@@ -60,27 +72,32 @@ export function unsetAt(root: TreeNode, steps: readonly ExtractStep[]): TreeNode
   const [step, ...rest] = steps
   if (step === undefined) return root
   const last = rest.length === 0
-  if (step.kind === "key" && root.kind === "map") {
-    const at = root.items.findIndex((it) => it.kind === "entry" && it.key === step.key)
-    const found = root.items[at]
-    if (found !== undefined && found.kind === "entry") {
-      const items = [...root.items]
-      if (last) items.splice(at, 1)
-      else items[at] = entry(step.key, unsetAt(found.value, rest))
-      return map(items)
-    }
+  if (step.kind === "key") {
+    const at = root.kind === "map" ? entryAt(root.items, step.key) : -1
+    if (at === -1) throw missing(`['${step.key}']`)
+    // Found in a map: the item at `at` is the entry.
+    const items = [...(root as MapNode).items]
+    if (last) items.splice(at, 1)
+    else items[at] = entry(step.key, unsetAt((items[at] as MapEntry).value, rest))
+    return map(items)
   }
-  if (step.kind === "index" && root.kind === "list") {
-    const positions = root.items.flatMap((it, i) => (it.kind === "comment" ? [] : [i]))
-    const pos = positions[step.index]
-    const found = pos === undefined ? undefined : root.items[pos]
-    if (pos !== undefined && found !== undefined && found.kind !== "comment") {
-      const items = [...root.items]
-      if (last) items.splice(pos, 1)
-      else items[pos] = unsetAt(found, rest)
-      return list(items)
-    }
-  }
-  const label = step.kind === "key" ? `['${step.key}']` : `[${step.index}]`
-  throw new BridgeError(ErrorCode.ExtractMissing, `component ${label} not found`)
+  const items: ListItem[] = root.kind === "list" ? [...root.items] : []
+  const hit = nthValue(items, step.index)
+  if (hit === undefined) throw missing(`[${step.index}]`)
+  if (last) items.splice(hit.at, 1)
+  else items[hit.at] = unsetAt(hit.node, rest)
+  return list(items)
+}
+
+const missing = (label: string): BridgeError =>
+  new BridgeError(ErrorCode.ExtractMissing, `component ${label} not found`)
+
+/** The place of the entry `key` among a map's items, or -1. */
+function entryAt(items: readonly MapItem[], key: string): number {
+  return items.findIndex((it) => it.kind === "entry" && it.key === key)
+}
+
+/** The `n`-th value of a list and its place among the items (comments are not counted). */
+function nthValue(items: readonly ListItem[], n: number): { at: number; node: TreeNode } | undefined {
+  return items.flatMap((it, at) => (it.kind === "comment" ? [] : [{ at, node: it }]))[n]
 }
