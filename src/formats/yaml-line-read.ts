@@ -101,7 +101,7 @@ class LineReader {
     for (let raw = this.#lines.line(); raw !== undefined; raw = this.#lines.line()) {
       // A character go-yaml refuses, anywhere (comments too): the tree path reports where.
       if (CONTROL.test(raw)) bail()
-      const body = raw.trimStart()
+      const body = unindent(raw)
       if (body !== "") return { indent: raw.length - body.length, body }
       this.#lines.next()
     }
@@ -173,7 +173,7 @@ class LineReader {
         continue
       }
       if (!rest.startsWith(" ")) bail()
-      const text = rest.trimStart()
+      const text = unindent(rest)
       this.#inlineValue(text, indent)
       afterScalar = !text.startsWith("|")
       if (afterScalar) this.#commentsAfter(bodyLine, frame)
@@ -198,7 +198,7 @@ class LineReader {
     for (let raw = this.#lines.line(); raw !== undefined; raw = this.#lines.line()) {
       // A character go-yaml refuses, anywhere (comments too): the tree path reports where.
       if (CONTROL.test(raw)) bail()
-      const body = raw.trimStart()
+      const body = unindent(raw)
       if (body !== "" && !body.startsWith("#")) {
         next = { line: this.#lines.index, column: raw.length - body.length }
         break
@@ -269,8 +269,8 @@ class LineReader {
       if (l.indent > indent || !l.body.startsWith("- ")) bail()
       this.#lines.next()
       const rest = l.body.slice(2)
-      const pad = rest.length - rest.trimStart().length
-      const value = rest.trimStart()
+      const value = unindent(rest)
+      const pad = rest.length - value.length
       if (value === "" || value.startsWith("#") || value.startsWith("- ")) bail()
       const column = indent + 2 + pad
       if (isMapLine(value)) this.#map(column, value)
@@ -306,7 +306,7 @@ class LineReader {
     for (let raw = this.#lines.line(); raw !== undefined; raw = this.#lines.line()) {
       // A character go-yaml refuses, anywhere (comments too): the tree path reports where.
       if (CONTROL.test(raw)) bail()
-      const body = raw.trimStart()
+      const body = unindent(raw)
       if (body === "") {
         // Blank lines: inside the block only below content; extra spaces on them are content.
         if (contentIndent === -1 || raw.length > contentIndent) bail()
@@ -329,6 +329,17 @@ class LineReader {
     const body = content.join("\n")
     this.#ev.scalar({ kind: "string", value: strip ? body : body + "\n" })
   }
+}
+
+/**
+ * `s` without its leading spaces. Only spaces: String.trimStart would also take what YAML reads as
+ * content (no-break and other Unicode spaces: go-yaml keeps `a: \u00a0x` as "\u00a0x"); tabs
+ * never get here.
+ */
+function unindent(s: string): string {
+  let i = 0
+  while (s.charCodeAt(i) === 32) i++
+  return s.slice(i)
 }
 
 /** `key: …` or `key:` starting a `- ` item's map. */
