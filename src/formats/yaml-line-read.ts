@@ -271,10 +271,10 @@ class LineReader {
       const rest = l.body.slice(2)
       const value = unindent(rest)
       const pad = rest.length - value.length
-      if (value === "" || value.startsWith("#") || value.startsWith("- ")) bail()
+      // An empty item, a comment or `- - x` there is no map line and no scalar: #scalarNode bails.
       const column = indent + 2 + pad
       if (isMapLine(value)) this.#map(column, value)
-      else this.#scalarNode(value, indent, false)
+      else this.#scalarNode(value)
     }
     this.#frames.pop()
     this.#depth--
@@ -286,16 +286,17 @@ class LineReader {
     if (text === "{}") this.#ev.emptyMap()
     else if (text === "[]") this.#ev.emptyList()
     else if (text === "|" || text === "|-") this.#literal(text === "|-", indent)
-    else this.#scalarNode(text, indent, true)
+    else this.#scalarNode(text)
   }
 
-  #scalarNode(text: string, indent: number, inMap: boolean): void {
+  /**
+   * A one-line scalar. A plain scalar may continue on more-indented lines (folded): outside this
+   * subset, and so is any more-indented line after the value (the map or sequence reading on bails
+   * on it, #commentsAfter on a comment there).
+   */
+  #scalarNode(text: string): void {
     if (text === "") bail()
-    const value = scalarOf(text)
-    // A plain scalar may continue on more-indented lines (folded): outside this subset.
-    const next = this.#peek()
-    if (next !== null && next.indent > indent && (inMap || !next.body.startsWith("#"))) bail()
-    this.#ev.scalar(value)
+    this.#ev.scalar(scalarOf(text))
   }
 
   /** A literal block scalar; its content is indented more than `parentIndent`. */
@@ -308,8 +309,9 @@ class LineReader {
       if (CONTROL.test(raw)) bail()
       const body = unindent(raw)
       if (body === "") {
-        // Blank lines: inside the block only below content; extra spaces on them are content.
-        if (contentIndent === -1 || raw.length > contentIndent) bail()
+        // Blank lines: inside the block only below content (contentIndent is -1 before it);
+        // extra spaces on them are content.
+        if (raw.length > contentIndent) bail()
         trailingBlank++
         this.#lines.next()
         continue

@@ -29,6 +29,11 @@ export const TAKEN: readonly (readonly [string, string])[] = [
   ["# top\n#\na: 1\n", "# top\n#\na: 1\n"],
   ["a: 1\n# c\nb: 2\n", "a: 1\n# c\nb: 2\n"],
   ["a:\n  b: 1\n  # c\n  d: 2\n", "a:\n    b: 1\n    # c\n    d: 2\n"],
+  // `#` and `|` at the end of a value or key line are content.
+  ["a: 1\nb: c#\n", "a: 1\nb: c#\n"],
+  ["a:\n  b: c#\n", "a:\n    b: c#\n"],
+  ["a: x|\n# c\nb: 1\n", "a: x|\n# c\nb: 1\n"],
+  ["a: 9223372036854775807\n", "a: 9223372036854775807\n"],
   // A 1024-character key is the longest go-yaml takes.
   [`k${"x".repeat(1023)}: 1\n`, `k${"x".repeat(1023)}: 1\n`],
 ]
@@ -71,12 +76,16 @@ export const HANDED_OVER: readonly (readonly [string, string])[] = [
   ["a:\n  - b: 1\n# c\nx: 2\n", "run below a map in a sequence"],
   ["a:\n  - b:\n      c: 1\n    # x\n  - 2\n", "run before a sequence item"],
   ["a: 1\n# c \n", "comment with trailing space"],
+  ["a: |-\n  x\n# c\nb: 1\n", "comment after a stripped literal"],
+  ["a:\n  k: 1\n  # x\n # y\n  q: 8\n", "run that ends no map, at another column"],
   // Sequences.
   ["a:\n  -\n", "empty item"],
   ["a:\n  - \n", "empty item with a space"],
   ["a:\n  - # c\n", "item that is a comment"],
   ["a:\n  - - 1\n", "nested sequence on one line"],
   ["a:\n  - |\n    x\n", "literal in a sequence"],
+  ["a:\n  - k: 1\n   - 2\n", "item more indented than the sequence"],
+  ["a:\n  - 1\n  b: 2\n", "key at the sequence's column"],
   // Literal blocks.
   ["a: >\n  x\n", "folded"],
   ["a: |+\n  x\n", "keep chomping"],
@@ -97,6 +106,8 @@ export const HANDED_OVER: readonly (readonly [string, string])[] = [
   ["a: '\n", "lone single quote"],
   ["a: 'a'b'\n", "quote inside single quotes"],
   ["a: -a\n", "dash"],
+  ["a: -x-1\n", "dash, a number later"],
+  ["a: 9223372036854775808\n", "integer over int64 (sops refuses it)"],
   ["a: b: c\n", "colon space inside"],
   ["a: b:\n", "colon at the end"],
   ["a: b #c\n", "end-of-line comment"],
@@ -128,3 +139,27 @@ export const UNBROKEN_END: readonly (readonly [string, string])[] = [
   ["a:\n   k: 1\n#\u{1f600}\u{1f600}", "a:\n    k: 1\n    #\u{1f600}\u{1f600}\n"],
   ["a:\n   k: 1\n# c\n#\u{1f600}", "a:\n    k: 1\n# c\n#\u{1f600}\n"],
 ]
+
+/**
+ * `n` nested levels, maps and sequences in turn (`k:` / `- k:`), the document's map the first: a
+ * sequence innermost when `n` is even.
+ */
+export function alternating(n: number): string {
+  const lines: string[] = []
+  let prefix = ""
+  let col = 0
+  for (let level = 1; ; level += 2) {
+    if (level === n) {
+      lines.push(`${prefix}k: v`)
+      break
+    }
+    lines.push(`${prefix}k:`)
+    if (level + 1 === n) {
+      lines.push(`${" ".repeat(col + 2)}- v`)
+      break
+    }
+    prefix = `${" ".repeat(col + 2)}- `
+    col += 4
+  }
+  return `${lines.join("\n")}\n`
+}

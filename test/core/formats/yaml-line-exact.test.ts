@@ -4,7 +4,7 @@ import { LineCursor } from "../../../src/formats/line-cursor.js"
 import { readYamlCst } from "../../../src/formats/yaml-cst-read.js"
 import { readLineEvents, readYamlLines, type YamlEvents } from "../../../src/formats/yaml-line-read.js"
 import { writeYaml } from "../../../src/formats/yaml-write.js"
-import { HANDED_OVER, TAKEN, UNBROKEN_END, UNICODE_SPACES } from "./yaml-line-cases.js"
+import { alternating, HANDED_OVER, TAKEN, UNBROKEN_END, UNICODE_SPACES } from "./yaml-line-cases.js"
 
 // The line reader (the fast path of every YAML read): exactly what it takes and what it hands
 // over to the CST reader (null). What it takes it must read as the CST reader does; the written
@@ -71,6 +71,24 @@ describe("the YAML line reader places a run that ends the text without a line br
   // below that column end after the run. sops 3.13.2's outputs.
   it.each(UNBROKEN_END)("%j", (text, want) => {
     expect(read(text)).toBe(want)
+  })
+})
+
+describe("the YAML line reader's nesting limit", () => {
+  // 500 levels, as the other readers: maps and sequences both count, and a closed block's levels
+  // are free again for the next one.
+  it("should take 500 levels of maps and sequences and hand over 501", () => {
+    for (const n of [499, 500]) {
+      expect(readYamlLines(alternating(n)), `${n}`).not.toBeNull()
+      expect(readYamlLines(alternating(n)), `${n}`).toEqual(readYamlCst(alternating(n)))
+    }
+    for (const n of [501, 502]) expect(readYamlLines(alternating(n)), `${n}`).toBeNull()
+  })
+
+  it("should count only the open levels", () => {
+    const twice = (n: number): string => alternating(n) + alternating(n).replace(/^k:/, "j:")
+    expect(readYamlLines(twice(300))).not.toBeNull()
+    expect(readYamlLines(twice(301))).not.toBeNull()
   })
 })
 
