@@ -38,9 +38,9 @@ describe("YAML comment runs below nested maps, generated, placed as sops 3.13.2 
 // Hand-picked shapes beside the sweep, also sops 3.13.2's (same layout): two runs in one document
 // (one after a top-level value, or a first run that drops a comment), a comment inside a sequence
 // before the run, runs at the end after a literal or an alias, an anchored flow value, a key with a
-// comment, a run after an empty value before a key of its own map, and a run without a final line
-// break whose last line ends past the value map's column, a foot below the value at its map's column
-// that go-yaml drops. Every reader, as in yaml-gap.test.ts.
+// comment, a run after an empty value before a key of its own map, a run without a final line
+// break whose last line ends past the value map's column, and a foot below the value at its map's
+// column that go-yaml drops. Every reader, as in yaml-gap.test.ts.
 const shapes = JSON.parse(readFileSync("test/fixtures/yaml-gap/shapes.sops-3.13.2.json", "utf8")) as Case[]
 
 describe("YAML comment runs in hand-picked shapes, placed as sops 3.13.2 places them", () => {
