@@ -36,7 +36,8 @@ describe("YAML comment runs below nested maps, generated, placed as sops 3.13.2 
 })
 
 // Hand-picked shapes beside the sweep, also sops 3.13.2's (same layout): two runs in one document
-// (one after a top-level value, or a first run that drops a comment), a comment inside a sequence
+// (one after a top-level value; a first run that drops a comment, so that the second one stands
+// elsewhere in the events once the first is placed), a comment inside a sequence
 // before the run, runs at the end after a literal or an alias, an anchored flow value, a key with a
 // comment, a run after an empty value before a key of its own map, a run without a final line
 // break whose last line ends past the value map's column, and a foot below the value at its map's
