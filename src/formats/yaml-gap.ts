@@ -69,8 +69,9 @@ export function gapCloses(gap: Gap): number[] | null {
   const closes: number[] = new Array<number>(gap.comments.length).fill(m)
   const valueStart = at(gap.valueLine, 0)
   let q = 0
+  // Called only while q < pieces.length.
   const give = (c: number): void => {
-    for (const i of pieces[q]?.comments ?? []) closes[i] = c
+    for (const i of (pieces[q] as Piece).comments) closes[i] = c
     q++
   }
   const drop = (lost: readonly Piece[]): void => {

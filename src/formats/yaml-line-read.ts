@@ -101,7 +101,7 @@ class LineReader {
     for (let raw = this.#lines.line(); raw !== undefined; raw = this.#lines.line()) {
       // A character go-yaml refuses, anywhere (comments too): the tree path reports where.
       if (CONTROL.test(raw)) bail()
-      const body = raw.trimStart()
+      const body = unindent(raw)
       if (body !== "") return { indent: raw.length - body.length, body }
       this.#lines.next()
     }
@@ -173,7 +173,7 @@ class LineReader {
         continue
       }
       if (!rest.startsWith(" ")) bail()
-      const text = rest.trimStart()
+      const text = unindent(rest)
       this.#inlineValue(text, indent)
       afterScalar = !text.startsWith("|")
       if (afterScalar) this.#commentsAfter(bodyLine, frame)
@@ -198,7 +198,7 @@ class LineReader {
     for (let raw = this.#lines.line(); raw !== undefined; raw = this.#lines.line()) {
       // A character go-yaml refuses, anywhere (comments too): the tree path reports where.
       if (CONTROL.test(raw)) bail()
-      const body = raw.trimStart()
+      const body = unindent(raw)
       if (body !== "" && !body.startsWith("#")) {
         next = { line: this.#lines.index, column: raw.length - body.length }
         break
@@ -269,12 +269,12 @@ class LineReader {
       if (l.indent > indent || !l.body.startsWith("- ")) bail()
       this.#lines.next()
       const rest = l.body.slice(2)
-      const pad = rest.length - rest.trimStart().length
-      const value = rest.trimStart()
-      if (value === "" || value.startsWith("#") || value.startsWith("- ")) bail()
+      const value = unindent(rest)
+      const pad = rest.length - value.length
+      // An empty item, a comment or `- - x` there is no map line and no scalar: #scalarNode bails.
       const column = indent + 2 + pad
       if (isMapLine(value)) this.#map(column, value)
-      else this.#scalarNode(value, indent, false)
+      else this.#scalarNode(value)
     }
     this.#frames.pop()
     this.#depth--
@@ -286,16 +286,17 @@ class LineReader {
     if (text === "{}") this.#ev.emptyMap()
     else if (text === "[]") this.#ev.emptyList()
     else if (text === "|" || text === "|-") this.#literal(text === "|-", indent)
-    else this.#scalarNode(text, indent, true)
+    else this.#scalarNode(text)
   }
 
-  #scalarNode(text: string, indent: number, inMap: boolean): void {
+  /**
+   * A one-line scalar. A plain scalar may continue on more-indented lines (folded): outside this
+   * subset, and so is any more-indented line after the value (the map or sequence reading on bails
+   * on it, #commentsAfter on a comment there).
+   */
+  #scalarNode(text: string): void {
     if (text === "") bail()
-    const value = scalarOf(text)
-    // A plain scalar may continue on more-indented lines (folded): outside this subset.
-    const next = this.#peek()
-    if (next !== null && next.indent > indent && (inMap || !next.body.startsWith("#"))) bail()
-    this.#ev.scalar(value)
+    this.#ev.scalar(scalarOf(text))
   }
 
   /** A literal block scalar; its content is indented more than `parentIndent`. */
@@ -306,10 +307,11 @@ class LineReader {
     for (let raw = this.#lines.line(); raw !== undefined; raw = this.#lines.line()) {
       // A character go-yaml refuses, anywhere (comments too): the tree path reports where.
       if (CONTROL.test(raw)) bail()
-      const body = raw.trimStart()
+      const body = unindent(raw)
       if (body === "") {
-        // Blank lines: inside the block only below content; extra spaces on them are content.
-        if (contentIndent === -1 || raw.length > contentIndent) bail()
+        // Blank lines: inside the block only below content (contentIndent is -1 before it);
+        // extra spaces on them are content.
+        if (raw.length > contentIndent) bail()
         trailingBlank++
         this.#lines.next()
         continue
@@ -329,6 +331,17 @@ class LineReader {
     const body = content.join("\n")
     this.#ev.scalar({ kind: "string", value: strip ? body : body + "\n" })
   }
+}
+
+/**
+ * `s` without its leading spaces. Only spaces: String.trimStart would also take what YAML reads as
+ * content (no-break and other Unicode spaces: go-yaml keeps `a: \u00a0x` as "\u00a0x"); tabs
+ * never get here.
+ */
+function unindent(s: string): string {
+  let i = 0
+  while (s.charCodeAt(i) === 32) i++
+  return s.slice(i)
 }
 
 /** `key: …` or `key:` starting a `- ` item's map. */
