@@ -294,13 +294,45 @@ function readKey(node: Node | null, ctx: Ctx): string {
 
 function readScalar(node: Node, ctx: Ctx): Scalar {
   if (!isScalar(node)) throw new FormatError(ctx.source, lineOf(ctx, node), "expected a scalar")
-  const raw = typeof node.value === "string" ? node.value : ""
+  // The yaml package resolves !!timestamp (a Date) even under the failsafe schema: its source
+  // text is what go-yaml types.
+  const raw = typeof node.value === "string" ? node.value : (node.source ?? "")
   if (node.tag === STR_TAG) return { kind: "string", value: raw }
   if (node.tag === BINARY_TAG)
     return { kind: "string", value: Buffer.from(raw.replace(/\s+/g, ""), "base64").toString("utf8") }
-  if (node.type !== "PLAIN" || node.tag !== undefined) return { kind: "string", value: raw }
+  const want = node.tag === undefined ? undefined : CORE_TAGS.get(node.tag)
+  // Other tags (`!foo`) keep the text as a string, as go-yaml does for a tag it cannot resolve.
+  if (node.tag !== undefined && want === undefined) return { kind: "string", value: raw }
+  // Untagged quoted text is a string; a core tag types even quoted text (`!!int "7"` is 7).
+  if (node.type !== "PLAIN" && want === undefined) return { kind: "string", value: raw }
   const v = resolvePlain(raw)
   if (v === "overflow")
     throw new FormatError(ctx.source, lineOf(ctx, node), "integer does not fit in 64 bits (sops refuses it)")
-  return v
+  if (want === undefined || v.kind === want) return v
+  // go-yaml v3's resolve: an int read under !!float becomes a float; any other mismatch is an error.
+  if (want === "float" && v.kind === "int") return { kind: "float", value: Number(v.value) }
+  throw new FormatError(
+    ctx.source,
+    lineOf(ctx, node),
+    `cannot decode a !!${SHORT_TAG[v.kind]} scalar as a !!${SHORT_TAG[want]}`,
+  )
+}
+
+/** go-yaml v3's resolvable tags other than !!str and !!binary, and the kind each must resolve to. */
+const CORE_TAGS = new Map<string, "int" | "float" | "bool" | "null" | "time">([
+  ["tag:yaml.org,2002:int", "int"],
+  ["tag:yaml.org,2002:float", "float"],
+  ["tag:yaml.org,2002:bool", "bool"],
+  ["tag:yaml.org,2002:null", "null"],
+  ["tag:yaml.org,2002:timestamp", "time"],
+])
+
+const SHORT_TAG: Record<Scalar["kind"], string> = {
+  string: "str",
+  int: "int",
+  float: "float",
+  bool: "bool",
+  null: "null",
+  time: "timestamp",
+  bytes: "binary",
 }
