@@ -16,9 +16,9 @@ import type { Branch, ListItem, MapItem, MapNode, Scalar, TreeNode } from "../tr
 import { assertYamlDepth } from "./yaml-depth.js"
 import { yamlErrorAt } from "./yaml-error.js"
 import { placeGapComments } from "./yaml-gap-tree.js"
-import { resolvePlain } from "./yaml-scalar.js"
+import { parseTimestamp, resolvePlain } from "./yaml-scalar.js"
 
-const STR_TAG = "tag:yaml.org,2002:str"
+const TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 const NULL_TAG = "tag:yaml.org,2002:null"
 const MERGE_KEY = "<<"
 
@@ -307,12 +307,16 @@ function readKey(node: Node | null, ctx: Ctx): string {
 }
 
 function readScalar(node: YamlScalar, ctx: Ctx): Scalar {
-  const raw = typeof node.value === "string" ? node.value : ""
-  if (node.tag === STR_TAG) return { kind: "string", value: raw }
   // `!!binary`: the yaml package decodes it whatever the schema (its value is then the bytes), as
   // go-yaml does; sops seals the decoded text.
   if (node.value instanceof Uint8Array)
     return { kind: "string", value: Buffer.from(node.value).toString("utf8") }
+  // The text as written: the package also resolves `!!timestamp` (a Date) and `!!merge` (a symbol).
+  const raw = typeof node.value === "string" ? node.value : (node.source ?? "")
+  if (node.tag === TIMESTAMP_TAG) {
+    const time = parseTimestamp(raw)
+    if (time !== null) return { kind: "time", value: time }
+  }
   if (node.type !== "PLAIN" || node.tag !== undefined) return { kind: "string", value: raw }
   const v = resolvePlain(raw)
   if (v === "overflow")

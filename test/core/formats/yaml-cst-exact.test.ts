@@ -32,6 +32,8 @@ const doc = (...items: MapItem[]): Branch[] => [map(items)]
 describe("YAML CST reader: what it reads", () => {
   it.each<[string, string, Branch[]]>([
     ["blank lines before the document", "\n\na: 1\n", doc(e("a", i(1)))],
+    ["no line break at the end", "a: 1", doc(e("a", i(1)))],
+    ["no line break after a list item", "a:\n  - 'x'", doc(e("a", l(str("x"))))],
     ["an indented comment before the document", "  # c\n\na: 1\n", doc(c(" c"), e("a", i(1)))],
     ["an indented comment after the root", "a: 1\n# end\n  # x\n", doc(e("a", i(1)), c(" end"), c(" x"))],
     ["a comment before the root, no blank line", "# top\na: 1\n", doc(c(" top"), e("a", i(1)))],
@@ -116,6 +118,7 @@ describe("YAML CST reader: what it hands over", () => {
     ["a comment before a document start", "# c\n---\na: 1\n"],
     ["nothing but a comment", "# only\n"],
     ["nothing", ""],
+    ["a byte-order mark", "\ufeffa: 1\n"],
     ["a top-level list", "- a\n"],
     ["a top-level scalar", "x\n"],
     ["a flow root", "{a: 1}\n"],

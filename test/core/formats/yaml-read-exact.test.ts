@@ -11,6 +11,7 @@ import {
   map,
   nul,
   str,
+  time,
   type Branch,
   type ListItem,
   type MapItem,
@@ -261,6 +262,15 @@ describe("YAML document reader: scalars, anchors and merge keys", () => {
     )
   })
 
+  // Regression: the yaml package makes a Date of !!timestamp whatever the schema, so the reader
+  // saw no text and sealed "" (sops seals the time: 2001-12-14T00:00:00Z). A merge key written
+  // as a value keeps its text.
+  it("should read a !!timestamp value as the time it writes, and !!merge << as its text", () => {
+    expect(read("a: !!timestamp 2001-12-14\nb: !!timestamp 2001-12-14 21:59:43.10\nc: !!merge <<\n")).toEqual(
+      doc(e("a", time("2001-12-14T00:00:00Z")), e("b", time("2001-12-14T21:59:43.1Z")), e("c", str("<<"))),
+    )
+  })
+
   it("should expand aliases, scalars and collections alike", () => {
     expect(read("a: &x 1\nb: *x\n")).toEqual(doc(e("a", i(1)), e("b", i(1))))
     expect(read("a:\n  - &y [1, 2]\n  - *y\n")).toEqual(doc(e("a", l(l(i(1), i(2)), l(i(1), i(2))))))
@@ -305,6 +315,8 @@ describe("YAML document reader: errors", () => {
     // A lone # marks the comment tokens, among them a key the parser leaves null.
     ["#\n: v\n", `2: ${KEYS}`],
     ["a: {: v}\n", `1: ${KEYS}`],
+    ["x: 1\n[a]: 1\n", `2: ${KEYS}`],
+    ["{a: 1}: 2\n", `1: ${KEYS}`],
     ["x: 1\ny:\n  - 9223372036854775808\n", "3: integer does not fit in 64 bits (sops refuses it)"],
     ["x: 1\n\n9223372036854775808: 1\n", "3: integer does not fit in 64 bits (sops refuses it)"],
   ])("should refuse %j at its line", (text, want) => {
