@@ -153,6 +153,13 @@ describe("YAML CST reader: what it hands over", () => {
     ["a tag", "a: !t x\n"],
     ["an anchor", "a: &x 1\n"],
     ["a key indented unlike its siblings", "k2:\n    k4:\n      k5: x\n  a: y\n"],
+    // Maps in lists in maps, 502 levels (the document reader refuses more than 500).
+    [
+      "maps and lists nested deeper than 500 levels",
+      Array.from({ length: 251 }, (_, n) => `${"  ".repeat(2 * n)}k:\n${"  ".repeat(2 * n + 1)}-`).join(
+        "\n",
+      ) + " x\n",
+    ],
   ])("%s", (_name, text) => {
     expect(readYamlCst(text)).toBeNull()
   })

@@ -252,6 +252,9 @@ describe("YAML document reader: scalars, anchors and merge keys", () => {
       ),
     )
     expect(read("a: !!str\n")).toEqual(doc(e("a", str(""))))
+    expect(read("a: '2001-12-14'\nb: !!str 2001-12-14\n")).toEqual(
+      doc(e("a", str("2001-12-14")), e("b", str("2001-12-14"))),
+    )
   })
 
   // Regression: the yaml package decodes !!binary itself, so the reader saw no text and sealed ""
