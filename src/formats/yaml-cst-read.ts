@@ -69,10 +69,9 @@ function comment(t: SourceToken, inline = false): MapItem & ListItem {
 function comments(tokens: readonly Token[] | undefined, allow = ""): SourceToken[] {
   const out: SourceToken[] = []
   for (const t of tokens ?? []) {
+    // Spaces hold no tab: readYamlCst leaves any text with a tab to the document reader.
     if (t.type === "comment") out.push(t)
-    else if (t.type === "space") {
-      if (t.source.includes("\t")) bail()
-    } else if (t.type !== "newline" && t.type !== allow) bail()
+    else if (t.type !== "space" && t.type !== "newline" && t.type !== allow) bail()
   }
   return out
 }
@@ -158,7 +157,7 @@ function readSeq(seq: CST.BlockSequence, depth: number): { kind: "list"; items: 
       items.push({ kind: "scalar", value: scalar })
     }
   }
-  if (trailing !== null && trailing.length > 0) {
+  if (trailing !== null) {
     // go-yaml makes comments below a list's last item that item's foot comment: inside it when
     // it is a block map (yaml-read.ts does the same with the composer's seq.comment); after it
     // when it is `{}`, which stays an empty map.

@@ -2,13 +2,14 @@ import {
   Composer,
   isAlias,
   isMap,
-  isPair,
   isScalar,
   isSeq,
   Parser,
   type CST,
   type Document,
   type Node,
+  type Scalar as YamlScalar,
+  type YAMLMap,
 } from "yaml"
 import { FormatError } from "../errors.js"
 import type { Branch, ListItem, MapItem, MapNode, Scalar, TreeNode } from "../tree/node.js"
@@ -17,9 +18,8 @@ import { yamlErrorAt } from "./yaml-error.js"
 import { placeGapComments } from "./yaml-gap-tree.js"
 import { resolvePlain } from "./yaml-scalar.js"
 
-const STR_TAG = "tag:yaml.org,2002:str"
+const NULL_TAG = "tag:yaml.org,2002:null"
 const MERGE_KEY = "<<"
-const BINARY_TAG = "tag:yaml.org,2002:binary"
 
 /**
  * Reads YAML into branches the way sops' go-yaml store does: one branch per document, maps
@@ -103,14 +103,17 @@ function readDocument(doc: Document.Parsed, source: string, text: string): Branc
   const items: MapItem[] = []
   pushComments(items, doc.commentBefore)
   const root = doc.contents
-  if (root === null || (isScalar(root) && (root.value === null || root.value === ""))) {
+  if (root === null || isNullRoot(root)) {
+    // go-yaml reads the document as null: sops makes it an empty map and keeps its comments.
     pushComments(items, root?.commentBefore)
+    pushComments(items, root?.comment)
   } else if (isMap(root)) {
     pushComments(items, root.commentBefore)
-    const top = readMap(root, ctx)
-    // A loop, not push(...): a large file's top level has more entries than a call has arguments.
-    if (top.kind === "map") for (const it of top.items) items.push(it)
+    // Only a flow root has a comment of its own, the one on its line (`{a: 1} # c`; those below
+    // are the document's): go-yaml makes it the root's head, which sops writes above the entries.
     pushComments(items, root.comment)
+    // A loop, not push(...): a large file's top level has more entries than a call has arguments.
+    for (const it of readMap(root, ctx).items) items.push(it)
   } else {
     throw new FormatError(
       source,
@@ -120,6 +123,18 @@ function readDocument(doc: Document.Parsed, source: string, text: string): Branc
   }
   pushComments(items, doc.comment)
   return { kind: "map", items }
+}
+
+/**
+ * A root go-yaml reads as null (`---` alone, `~`, `null`, `!!null ""`), which sops takes for an
+ * empty document; any other scalar, a quoted `""` or `!!str` included, it refuses.
+ */
+function isNullRoot(root: Node): boolean {
+  if (!isScalar(root) || typeof root.value !== "string") return false
+  // `!!null` takes the null words quoted too (`!!null ""`); `!!null x` go-yaml refuses.
+  if (root.tag !== NULL_TAG && (root.tag !== undefined || root.type !== "PLAIN")) return false
+  const v = resolvePlain(root.value)
+  return v !== "overflow" && v.kind === "null"
 }
 
 interface Ctx {
@@ -192,13 +207,11 @@ function readNode(node: unknown, ctx: Ctx, depth = 0): TreeNode {
   throw new FormatError(ctx.source, undefined, "unsupported yaml node")
 }
 
-function readMap(node: Node, ctx: Ctx, depth = 0): TreeNode {
-  if (!isMap(node)) throw new FormatError(ctx.source, lineOf(ctx, node), "expected a mapping")
+function readMap(node: YAMLMap, ctx: Ctx, depth = 0): MapNode {
   const items: MapItem[] = []
   // Duplicates are checked here with a set: the yaml package's own check is quadratic.
   const seen = new Set<string>()
   for (const pair of node.items) {
-    if (!isPair(pair)) continue
     const keyNode = pair.key as Node | null
     const key = readKey(keyNode, ctx)
     if (seen.has(key))
@@ -273,7 +286,8 @@ function commentOnKeyLine(keyNode: Node | null, ctx: Ctx): boolean {
   if (end === undefined) return false
   const eol = ctx.text.indexOf("\n", end)
   const rest = ctx.text.slice(end, eol === -1 ? undefined : eol)
-  return /^\s*:?\s*#/.test(rest) || /\s#/.test(rest)
+  // The `#` has white space before it: the yaml package refuses a file where it has not.
+  return /\s#/.test(rest)
 }
 
 function readKey(node: Node | null, ctx: Ctx): string {
@@ -283,7 +297,6 @@ function readKey(node: Node | null, ctx: Ctx): string {
   if (isScalar(node)) {
     const v = readScalar(node, ctx)
     if (v.kind === "string") return v.value
-    if (v.kind === "null" && node.type !== "PLAIN") return ""
   }
   throw new FormatError(
     ctx.source,
@@ -292,16 +305,15 @@ function readKey(node: Node | null, ctx: Ctx): string {
   )
 }
 
-function readScalar(node: Node, ctx: Ctx): Scalar {
-  if (!isScalar(node)) throw new FormatError(ctx.source, lineOf(ctx, node), "expected a scalar")
-  // The yaml package resolves !!timestamp (a Date) even under the failsafe schema: its source
-  // text is what go-yaml types.
+function readScalar(node: YamlScalar, ctx: Ctx): Scalar {
+  // `!!binary`: the yaml package decodes it whatever the schema (its value is then the bytes), as
+  // go-yaml does; sops seals the decoded text.
+  if (node.value instanceof Uint8Array)
+    return { kind: "string", value: Buffer.from(node.value).toString("utf8") }
+  // The text as written: the package also resolves `!!timestamp` (a Date) and `!!merge` (a symbol).
   const raw = typeof node.value === "string" ? node.value : (node.source ?? "")
-  if (node.tag === STR_TAG) return { kind: "string", value: raw }
-  if (node.tag === BINARY_TAG)
-    return { kind: "string", value: Buffer.from(raw.replace(/\s+/g, ""), "base64").toString("utf8") }
   const want = node.tag === undefined ? undefined : CORE_TAGS.get(node.tag)
-  // Other tags (`!foo`) keep the text as a string, as go-yaml does for a tag it cannot resolve.
+  // Other tags (`!!str`, `!foo`) keep the text as a string, as go-yaml does.
   if (node.tag !== undefined && want === undefined) return { kind: "string", value: raw }
   // Untagged quoted text is a string; a core tag types even quoted text (`!!int "7"` is 7).
   if (node.type !== "PLAIN" && want === undefined) return { kind: "string", value: raw }
