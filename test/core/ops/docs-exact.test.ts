@@ -250,6 +250,8 @@ describe("decryptDocument, exactly", () => {
     expect(await open(two, { extract: [] })).toBe("a: 1\n---\nb: 2\n")
     expect(await open(two)).toBe("a: 1\n---\nb: 2\n")
     expect(await open(two, { extract: parseExtractPath(`["a"]`) })).toBe("1\n")
+    // With --ignore-mac an empty path still opens every document, not only the first.
+    expect(await open(two, { extract: [], ignoreMac: true })).toBe("a: 1\n---\nb: 2\n")
   })
 
   it("should open only the extracted part with --ignore-mac, and everything without", async () => {
@@ -267,6 +269,19 @@ describe("decryptDocument, exactly", () => {
     // --ignore-mac without a path opens everything.
     expect(await open(sealed, { ignoreMac: true })).toBe(PLAIN)
     expect(await open(sealed, { ignoreMac: true, extract: [] })).toBe(PLAIN)
+  })
+
+  it("should return the binary fast path's plaintext for a large binary file, also when it consumed the input", async () => {
+    const plain = new Uint8Array(800_000).map((_, i) => (i * 7) & 0xff)
+    const sealed = await seal({ input: plain, inputFormat: "binary", outputFormat: "binary" })
+    expect(sealed.length).toBeGreaterThanOrEqual(1 << 20)
+    const req = { inputFormat: "binary", outputFormat: "binary" } as const
+    expect(Buffer.from(await decryptDocument(openReq(sealed.slice(), req))).equals(plain)).toBe(true)
+    // The plaintext is written over the input: the tree path could not read it again.
+    const consumed = sealed.slice()
+    const out = await decryptDocument(openReq(consumed, { ...req, consumeInput: true }))
+    expect(Buffer.from(out).equals(plain)).toBe(true)
+    expect(Buffer.from(consumed).equals(sealed)).toBe(false)
   })
 
   it("should report plaintext the output format cannot hold as sops' dumping error", async () => {

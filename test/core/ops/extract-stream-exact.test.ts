@@ -136,3 +136,47 @@ describe("extractStreamed: the data key", () => {
     expect(wiped(ig)).toBe(true)
   })
 })
+
+describe("extractStreamed: errors while reading", () => {
+  it("should hand a value the input format cannot write back to the tree path", async () => {
+    // Infinity, sealed from YAML into a JSON file: JSON cannot hold it, so the one-pass reader
+    // (which writes what it reads) gives up and the tree path decides.
+    const file = await encryptDocument(
+      {
+        input: enc("a: .inf\nb: x\n"),
+        source: "s.yaml",
+        inputFormat: "yaml",
+        outputFormat: "json",
+        keyGroups: [[fakeBackend("pgp", "K")]],
+        shamirThreshold: 0,
+        rule: null,
+        macOnlyEncrypted: false,
+      },
+      fakeSealDeps,
+    )
+    const o = fakeOpener("pgp", ["K"])
+    expect(
+      await extractStreamed(request("json", `["b"]`, o), new BytesSource(file), { minBytes: 0 }),
+    ).toBeNull()
+    expect(wiped(o)).toBe(true)
+  })
+
+  it("should pass a damaged value's error on, and wipe the data key", async () => {
+    const text = new TextDecoder().decode(await sealed("yaml"))
+    const damaged = enc(text.replace(/^( {4}b: ENC\[AES256_GCM,data:)/m, "$1x"))
+    expect(damaged).not.toEqual(enc(text))
+    for (const ignoreMac of [false, true]) {
+      const o = fakeOpener("pgp", ["K"])
+      const err = await extractStreamed(
+        request("yaml", `["a"]["b"]`, o, ignoreMac),
+        new BytesSource(damaged),
+        {
+          minBytes: 0,
+        },
+      ).catch((e: unknown) => e)
+      expect(err).toMatchObject({ code: "DECRYPT" })
+      expect((err as Error).message).toMatch(/^s\.yaml: /)
+      expect(wiped(o)).toBe(true)
+    }
+  })
+})
