@@ -14,12 +14,15 @@ interface NodeVaultError {
   readonly response?: { readonly statusCode?: number }
 }
 
+/** What the client reads of a store's config: the server, namespace and CA bundle (a whole store config will do). */
+export type VaultClientConfig = Pick<VaultStoreConfig, "server"> & Partial<VaultStoreConfig>
+
 /**
  * The Vault port on node-vault (one HTTP client per store: server, namespace, CA bundle). The
  * token travels per request, so the session owns it; node-vault's own env defaults
  * (VAULT_TOKEN, VAULT_NAMESPACE) are cleared so nothing ambient leaks into a store.
  */
-export function createVaultApi(config: VaultStoreConfig): VaultApi {
+export function createVaultApi(config: VaultClientConfig): VaultApi {
   const client = vault({
     apiVersion: "v1",
     endpoint: config.server,

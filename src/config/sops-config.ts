@@ -110,9 +110,12 @@ export function parseRule(raw: unknown, where: string): ParsedRule {
     }
   }
   const awsProfile = optString(raw, "aws_profile", where)
+  // sops reads key_groups only when it lists a group (`len(cRule.KeyGroups) > 0`): an empty
+  // list, like none, means the rule's flat keys.
+  const groupsRaw = raw["key_groups"]
   const keyGroups =
-    raw["key_groups"] !== undefined && raw["key_groups"] !== null
-      ? parseKeyGroups(raw["key_groups"], `${where}.key_groups`)
+    groupsRaw !== undefined && groupsRaw !== null && !(Array.isArray(groupsRaw) && groupsRaw.length === 0)
+      ? parseKeyGroups(groupsRaw, `${where}.key_groups`)
       : [flatKeys(raw, where, awsProfile)]
   const threshold = raw["shamir_threshold"]
   if (

@@ -92,12 +92,8 @@ export function publishSinks(deps: PublishEnv): PublishSinks {
     if (v === undefined) {
       v = import("../clients/vault.js").then((m) =>
         m.createVaultApi({
-          provider: "vault",
           server,
-          path: "",
-          version: "v2",
           ...(deps.env["VAULT_NAMESPACE"] === undefined ? {} : { namespace: deps.env["VAULT_NAMESPACE"] }),
-          auth: { kind: "token", token: "" },
         }),
       )
       vaults.set(server, v)

@@ -60,6 +60,30 @@ describe("parseSopsConfig", () => {
     ])
   })
 
+  // sops 3.13.2 reads key_groups only when it lists a group: with `key_groups: []` it encrypts
+  // for the rule's flat keys (checked with the sops binary); sealbridge refused such a rule as
+  // naming no master key.
+  it("should read the flat keys when key_groups is an empty list, as sops does", () => {
+    const cfg = parseSopsConfig(
+      `creation_rules:\n  - key_groups: []\n    age: ${AGE1}\n    pgp: ABCD\n`,
+      "/repo/.sops.yaml",
+    )
+    expect(cfg.rules[0]?.keyGroups).toEqual([
+      [
+        { kind: "age", recipient: AGE1 },
+        { kind: "pgp", fingerprint: "ABCD" },
+      ],
+    ])
+    const groupOfNone = parseSopsConfig(
+      `creation_rules:\n  - key_groups: [{}]\n    age: ${AGE1}\n`,
+      "/r/.sops.yaml",
+    )
+    expect(groupOfNone.rules[0]?.keyGroups).toEqual([[]])
+    expect(() => parseSopsConfig("creation_rules:\n  - key_groups: x\n", "/r/.sops.yaml")).toThrow(
+      "/r/.sops.yaml: creation_rules[0].key_groups: must be a list",
+    )
+  })
+
   it("should refuse two selection rules in one creation rule", () => {
     const text = "creation_rules:\n  - encrypted_regex: a\n    unencrypted_suffix: _plain\n"
     expect(() => parseSopsConfig(text, "/r/.sops.yaml")).toThrow(/only one of/)
