@@ -294,7 +294,8 @@ function readKey(node: Node | null, ctx: Ctx): string {
 
 function readScalar(node: Node, ctx: Ctx): Scalar {
   if (!isScalar(node)) throw new FormatError(ctx.source, lineOf(ctx, node), "expected a scalar")
-  const raw = typeof node.value === "string" ? node.value : ""
+  // A merge value (`a: !!merge <<`, as sops writes the string "<<") is a symbol: sops reads "<<".
+  const raw = typeof node.value === "string" ? node.value : typeof node.value === "symbol" ? MERGE_KEY : ""
   if (node.tag === STR_TAG) return { kind: "string", value: raw }
   if (node.tag === BINARY_TAG)
     return { kind: "string", value: Buffer.from(raw.replace(/\s+/g, ""), "base64").toString("utf8") }
