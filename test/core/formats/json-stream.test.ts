@@ -381,6 +381,22 @@ describe("streamOpenJson (opening)", () => {
     expect(openEverywhere('{"a":1,"sops":2}', "  ").text).toBe('{\n  "a": 1\n}')
   })
 
+  it("should take 1,000 levels of nesting before the sops entry and hand over 1,001", () => {
+    const deep = (n: number): string => `{"a": ${"[".repeat(n - 1)}${"]".repeat(n - 1)}, "sops": 1}`
+    expect(open(deep(1000)).at).not.toBeNull()
+    expect(open(deep(1001)).at).toBeNull()
+  })
+
+  it("should read a file in the pieces asked for, else 64 KiB at a time", () => {
+    const bytes = Buffer.from('{"a": "bcdefgh", "sops": 1}')
+    const small = fileLike(bytes)
+    expect(streamOpenJson(small, "  ", checkOnly, new PieceSink(null), 4)).toEqual({ start: 25, end: 26 })
+    expect(small.reads.slice(0, 2)).toEqual([4, 4])
+    const big = fileLike(bytes)
+    expect(streamOpenJson(big, "  ", checkOnly, new PieceSink(null))).toEqual({ start: 25, end: 26 })
+    expect(big.reads).toEqual([27])
+  })
+
   it.each([
     ["no sops entry", '{"a": 1}'],
     ["an empty object", "{}"],

@@ -46,6 +46,12 @@ describe("writeYaml against sops 3.13.2", () => {
     ],
     ["a character beyond the BMP", "😀", '"\\U0001F600"'],
     ["U+FFFE", "\ufffe", '"\\uFFFE"'],
+    ["U+FFFF", "\uffff", '"\\uFFFF"'],
+    [
+      "U+00FF and U+0100 after a leading byte-order mark",
+      "\ufeff\u00ff\u0100x",
+      '"\\uFEFF\\xFF\\u0100\\x78"',
+    ],
     ["C1 controls", "a\u0080b\u009f", '"a\\x80b\\x9F"'],
     [
       "C0 controls with short escapes",
