@@ -180,6 +180,7 @@ describe("ByteWindow over a file read in pieces", () => {
 describe("ByteWindow.stringEnd", () => {
   it("should find the closing quote and whether an escape came before it", () => {
     const w = new ByteWindow(new BytesSource(Buffer.from('"ab c"x"\\"\\\\"')))
+    expect(w.escaped).toBe(false)
     expect(w.stringEnd(1, 0)).toBe(5)
     expect(w.escaped).toBe(false)
     expect(w.stringEnd(8, 7)).toBe(12)
@@ -256,6 +257,17 @@ describe("ByteWindow.text", () => {
     expect(w.text(1, 1, "latin1")).toBe("")
     expect(w.text(6, 20, "latin1")).toBe("wörld")
     expect(w.text(11, 15, "latin1")).toBe("")
+  })
+
+  it("should read just up to the end of the text asked for", () => {
+    const src = recording("abcdefgh")
+    const w = new ByteWindow(src, { piece: 2 })
+    expect(w.at(0, 0)).toBe(ch("a"))
+    expect(w.text(0, 4, "latin1")).toBe("abcd")
+    expect(src.reads).toEqual([
+      [0, 2],
+      [2, 2],
+    ])
   })
 
   it("should give utf8 text from the kept bytes", () => {
