@@ -142,10 +142,10 @@ function literalHeader(s: string, best: number): string {
 }
 
 function literalAllowed(s: string): boolean {
-  // go-yaml falls back to double quotes for trailing spaces before a break, tabs and specials.
-  return (
-    !/ \n|\t|[^\n\x20-\x7e\u0085\u00a0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u.test(s) && !/ $/.test(s)
-  )
+  // go-yaml falls back to double quotes for a space before a break, a trailing space and any
+  // character it does not print as it is; a tab it prints in a literal block, but not at its
+  // very start (sops 3.13.2 then writes `null`, losing the value: double quotes keep it).
+  return !/ \n|^\t|[^\t\n\x20-\x7e\u00a0-\ud7ff\ue000-\ufefe\uff00-\ufffd]/u.test(s) && !/ $/.test(s)
 }
 
 export function scalarText(v: Scalar, isKey: boolean): string {
@@ -193,13 +193,19 @@ function stringText(s: string, isKey: boolean): string {
   const looksOther =
     resolved === "overflow" || resolved.kind !== "string" || OLD_BOOLS.has(s) || BASE60.test(s)
   if (looksOther) return quoteDouble(s)
+  // go-yaml resolves a plain << to its merge tag and writes the tag (sops: `a: !!merge <<`).
+  if (s === "<<" && !isKey) return "!!merge <<"
   if (plainAllowed(s)) return s
   if (singleAllowed(s)) return `'${s.replaceAll("'", "''")}'`
-  void isKey
   return quoteDouble(s)
 }
 
-const SPECIAL = /[^\x20-\x7e\u0085\u00a0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u
+/**
+ * What go-yaml does not print as it is (is_printable): anything but printable ASCII, U+00A0 to
+ * U+D7FF and U+E000 to U+FFFD without the byte-order mark; so also tab, NEL, C1 controls and
+ * every character beyond the BMP. Such a string is double-quoted, the character escaped.
+ */
+const SPECIAL = /[^\x20-\x7e\u00a0-\ud7ff\ue000-\ufefe\uff00-\ufffd]/u
 
 function plainAllowed(s: string): boolean {
   if (s === "" || s.startsWith("---") || s.startsWith("...")) return false
@@ -215,17 +221,47 @@ function singleAllowed(s: string): boolean {
   return !SPECIAL.test(s)
 }
 
+/** go-yaml's short escapes in a double-quoted scalar. */
+const ESCAPES: Readonly<Record<string, string>> = {
+  "\0": "\\0",
+  "\x07": "\\a",
+  "\b": "\\b",
+  "\t": "\\t",
+  "\n": "\\n",
+  "\v": "\\v",
+  "\f": "\\f",
+  "\r": "\\r",
+  "\x1b": "\\e",
+  '"': '\\"',
+  "\\": "\\\\",
+  "\x85": "\\N",
+  "\xa0": "\\_",
+  "\u2028": "\\L",
+  "\u2029": "\\P",
+}
+
+/**
+ * A double-quoted scalar as go-yaml writes it: quotes, backslashes, line breaks and what it does
+ * not print escaped (short forms, else \xXX, \uXXXX, \UXXXXXXXX). go-yaml's byte-order-mark
+ * test looks at the value's first bytes whatever the position: after a leading U+FEFF every
+ * character is escaped (sops writes "\uFEFF\x61" for U+FEFF "a").
+ */
 function quoteDouble(s: string): string {
+  const all = s.startsWith("\ufeff")
   let out = '"'
   for (const ch of s) {
-    const code = ch.codePointAt(0) ?? 0
-    if (ch === '"') out += '\\"'
-    else if (ch === "\\") out += "\\\\"
-    else if (ch === "\n") out += "\\n"
-    else if (ch === "\t") out += "\\t"
-    else if (ch === "\r") out += "\\r"
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).toUpperCase().padStart(2, "0")}`
+    if (all || SPECIAL.test(ch) || BREAK_OR_QUOTE.test(ch))
+      out += ESCAPES[ch] ?? hexEscape(ch.codePointAt(0) ?? 0)
     else out += ch
   }
   return out + '"'
+}
+
+const BREAK_OR_QUOTE = /["\\\n\u2028\u2029]/
+
+function hexEscape(code: number): string {
+  const hex = code.toString(16).toUpperCase()
+  if (code <= 0xff) return `\\x${hex.padStart(2, "0")}`
+  if (code <= 0xffff) return `\\u${hex.padStart(4, "0")}`
+  return `\\U${hex.padStart(8, "0")}`
 }

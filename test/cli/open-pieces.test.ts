@@ -32,8 +32,11 @@ function bigJson(): string {
   return `{"items": [${items.join(", ")}], "note_unencrypted": "clear"}`
 }
 
+// sops (go-yaml) writes a character beyond the BMP escaped, in double quotes.
 const plainOf = (text: string): string =>
-  text.endsWith("}") ? JSON.stringify(JSON.parse(text), null, "\t") + "\n" : text
+  text.endsWith("}")
+    ? JSON.stringify(JSON.parse(text), null, "\t") + "\n"
+    : text.replace(/(user-\d+) 😀/g, '"$1 \\U0001F600"')
 
 /** Files a sealbridge run may leave: temp names beside the target or in the temp directory. */
 const temps = (dir: string, base: string): string[] => [

@@ -81,7 +81,8 @@ describe("opening a sealed file read in pieces", () => {
     it(`should open ${format} byte for byte as the tree path, for every piece size from 1 byte`, async () => {
       const file = await seal(doc, format)
       const tree = Buffer.from(await decryptDocument(request(file, format))).toString("utf8")
-      expect(tree).toContain("😀")
+      // go-yaml (sops) writes a character beyond the BMP escaped, in double quotes.
+      expect(tree).toContain(format === "yaml" ? '"é0 \\U0001F600"' : "😀")
       expect(text(await decryptStreamed(request(file, format), 0))).toBe(tree)
       for (const piece of [...Array.from({ length: 48 }, (_, i) => i + 1), 61, 64, 97, 128, 160, 4096]) {
         expect(text(await decryptStreamed(request(file, format), 0, piece)), `piece ${piece}`).toBe(tree)
