@@ -59,8 +59,13 @@ export function readYamlLines(text: string): Branch[] | null {
  * `checkDuplicates` false: the input was read once already (duplicate keys would have bailed).
  * @throws Unsupported when the input is outside this subset (events so far are to be dropped)
  */
-export function readLineEvents(lines: LineCursor, events: YamlEvents, checkDuplicates = true): void {
-  new LineReader(lines, events, checkDuplicates).document()
+export function readLineEvents(
+  lines: LineCursor,
+  events: YamlEvents,
+  checkDuplicates = true,
+  sopsAfter = false,
+): void {
+  new LineReader(lines, events, checkDuplicates, sopsAfter).document()
 }
 
 // Plain-scalar characters: printable ASCII and the BMP's printable range (no C1 controls, NEL,
@@ -90,10 +95,17 @@ class LineReader {
   /** Comments of a run below a nested value that go to an enclosing map (its index in #frames). */
   readonly #pending: { readonly frame: number; readonly text: string }[] = []
 
-  constructor(lines: LineCursor, events: YamlEvents, checkDuplicates: boolean) {
+  /**
+   * The lines are a sealed file's data part: its top-level `sops:` key follows on the line after
+   * the last, and go-yaml places a final comment run before that key, not at the document's end.
+   */
+  readonly #sopsAfter: boolean
+
+  constructor(lines: LineCursor, events: YamlEvents, checkDuplicates: boolean, sopsAfter: boolean) {
     this.#lines = lines
     this.#ev = events
     this.#checkDuplicates = checkDuplicates
+    this.#sopsAfter = sopsAfter
   }
 
   /** The next line that is not blank, without consuming it; null at the end. */
@@ -195,6 +207,7 @@ class LineReader {
     const comments: { line: number; column: number; text: string }[] = []
     let finalBreak = false
     let next: { line: number; column: number } | null = null
+    let last = -1
     for (let raw = this.#lines.line(); raw !== undefined; raw = this.#lines.line()) {
       // A character go-yaml refuses, anywhere (comments too): the tree path reports where.
       if (CONTROL.test(raw)) bail()
@@ -207,8 +220,12 @@ class LineReader {
       finalBreak = body === "" && comments.length > 0
       if (body !== "")
         comments.push({ line: this.#lines.index, column: raw.length - body.length, text: commentText(body) })
+      last = this.#lines.index
       this.#lines.next()
     }
+    // In a sealed file's data part the last line (empty: the part ends with a line break) is
+    // where the `sops:` key starts.
+    if (next === null && this.#sopsAfter && last !== -1) next = { line: last, column: 0 }
     if (comments.length === 0) return
     const indent = (this.#frames[frame] as { indent: number }).indent
     const closes = this.#closing(frame, next, comments, valueLine, finalBreak)

@@ -37,6 +37,7 @@ export function streamYamlFrom(
   walker: StreamWalker,
   sink: PieceSink,
   checking: boolean,
+  sopsAfter = false,
 ): boolean {
   // TextDecoder (the tree path) drops one leading byte-order mark; the line reader refuses any other.
   const from = range.start ?? 0
@@ -48,6 +49,7 @@ export function streamYamlFrom(
       LineCursor.ofWindow(window, start, Math.min(range.end ?? source.size, source.size)),
       events,
       checking,
+      sopsAfter,
     )
     return true
   } catch (err) {

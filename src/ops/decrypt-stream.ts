@@ -186,8 +186,9 @@ function yamlLayout(source: ByteSource, req: StreamOpenRequest, piece: number | 
   return {
     metadata,
     // Duplicate keys and a second top-level `sops` entry hand the file to the tree path.
-    check: () => streamYamlFrom(source, range, best, checkOnly, new PieceSink(null), true),
-    body: (walker, sink) => streamYamlFrom(source, range, best, walker, sink, false),
+    // The `sops:` key after the data part is where go-yaml places a final comment run.
+    check: () => streamYamlFrom(source, range, best, checkOnly, new PieceSink(null), true, true),
+    body: (walker, sink) => streamYamlFrom(source, range, best, walker, sink, false, true),
     tail: "",
   }
 }

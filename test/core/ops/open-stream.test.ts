@@ -106,6 +106,19 @@ describe("YAML and JSON opened in one pass", () => {
     )
   }
 
+  it("should place a final comment run before the sops key, as go-yaml (sops 3.13.2) does", async () => {
+    // The sealed file's data part ends in `    #`; the `sops:` key follows, so go-yaml puts the
+    // comment in the innermost map (column 8), not at the document's end (column 4).
+    const file = await sealed("k0:\n  k1: x\n  k2:\n    k3: a\n  #\n", "yaml", {})
+    if (file === null) throw new Error("could not seal")
+    expect(Buffer.from(file).toString()).toMatch(/\n {8}k3: ENC\[[^\n]*\n {4}#\nsops:\n/)
+    const req = openRequest(file, "yaml")
+    const expected = "k0:\n    k1: x\n    k2:\n        k3: a\n        #\n"
+    expect(await outcome(() => decryptStreamed(req, 0))).toBe(expected)
+    expect(await outcome(() => decryptStreamed(req, 0, 7))).toBe(expected)
+    expect(await outcome(() => decryptDocument(req))).toBe(expected)
+  })
+
   it("should hand over (null) small files, --extract, other output types and other layouts", async () => {
     const file = await sealed('{"a": "b", "c": [1, 2.5]}', "json", {})
     if (file === null) throw new Error("could not seal")
