@@ -245,6 +245,9 @@ describe("decryptBinaryFast at its edges", () => {
     expect(await failure(decryptDocument(openReq(mixed, r.openers)))).toBe(
       "MAC_MISMATCH: blob.bin: MAC mismatch",
     )
+    // --ignore-mac: opened.
+    const ignored = await decryptBinaryFast(openReq(mixed, r.openers, { ignoreMac: true }), 0)
+    expect(Buffer.from(ignored ?? []).toString()).toBe("mac only")
   })
 
   it("should write the plaintext over the input only when it is handed over", async () => {
@@ -272,8 +275,14 @@ describe("decryptBinaryFast at its edges", () => {
     expect(Buffer.from((await decryptBinaryFast(openReq(file, r.openers), 0)) ?? []).equals(plain)).toBe(true)
     // Two pieces, padding (or a character base64 has not) inside the first: the tree path reads it.
     const big = (await seal(Buffer.alloc(60000, 5))).toString("latin1")
-    const at = big.indexOf("data:") + 5 + 100
-    for (const c of ["=", "!"]) {
+    const start = big.indexOf("data:") + 5
+    // Padding where the first piece ends (each piece alone is valid base64), padding and another
+    // character inside it.
+    for (const [at, c] of [
+      [start + 65535, "="],
+      [start + 100, "="],
+      [start + 100, "!"],
+    ] as const) {
       const bad = Buffer.from(big.slice(0, at) + c + big.slice(at + 1), "latin1")
       expect(await decryptBinaryFast(openReq(bad, r.openers), 0)).toBeNull()
     }
@@ -287,6 +296,8 @@ describe("decryptBinaryFast at its edges", () => {
     const variants = [
       // base64 not in whole groups of four
       file.replace(/data:([A-Za-z0-9+/]+)/, "data:$1A"),
+      // a tag that is not base64
+      file.replace(/,tag:[^,]*,/, ",tag:@@@@,"),
       // another type
       file.replace(",type:str]", ",type:bytes]"),
       // a second entry
