@@ -40,7 +40,7 @@ export class StreamSealer extends StreamKeyedWalk {
     level?.push(text)
     if (text === "" || !this.policy.shouldSeal(this.path, this.levels, true)) return text
     this.sealed++
-    const bytes = Buffer.from(text, "utf8")
+    const bytes = Buffer.from(text)
     return sealBytes(this.dataKey, bytes, "comment", commentAad(this.path), this.#randomBytes(32))
   }
 
@@ -49,7 +49,7 @@ export class StreamSealer extends StreamKeyedWalk {
     const lastModified = formatLastModified(now)
     const mac = sealBytes(
       this.dataKey,
-      Buffer.from(this.mac.digestHex(), "utf8"),
+      Buffer.from(this.mac.digestHex()),
       "str",
       reformatRfc3339(lastModified) ?? lastModified,
       this.#randomBytes(32),

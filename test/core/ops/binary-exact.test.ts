@@ -1,0 +1,320 @@
+import { describe, expect, it } from "vitest"
+import { BridgeError } from "../../../src/errors.js"
+import type { CallOptions, KeyBackend, KeyOpener } from "../../../src/keys/backend.js"
+import { decryptBinaryFast } from "../../../src/ops/decrypt-binary.js"
+import { decryptDocument, type DecryptRequest } from "../../../src/ops/decrypt-document.js"
+import { encryptBinaryPieces } from "../../../src/ops/encrypt-binary.js"
+import { encryptDocument, type EncryptRequest } from "../../../src/ops/encrypt-document.js"
+import { fakeAge, fileLike, fixedDeps } from "./stream-helpers.js"
+
+// The streaming binary seal and open (src/ops/encrypt-binary.ts, decrypt-binary.ts) at their
+// edges: thresholds, the layouts and requests handed over (null) to the tree path, the key calls
+// (call options, decryption order, source), the errors word for word, the data key wiped.
+
+const request = (input: Uint8Array, extra: Partial<EncryptRequest> = {}): EncryptRequest => ({
+  input,
+  source: "blob.bin",
+  inputFormat: "binary",
+  outputFormat: "binary",
+  keyGroups: [[fakeAge]],
+  shamirThreshold: 0,
+  rule: null,
+  macOnlyEncrypted: false,
+  ...extra,
+})
+const joined = (pieces: Iterable<Uint8Array> | null): string =>
+  pieces === null ? "null" : Buffer.concat([...pieces]).toString("utf8")
+async function failure(p: Promise<unknown>): Promise<string> {
+  try {
+    await p
+    return "ok"
+  } catch (err) {
+    return err instanceof BridgeError ? `${err.code}: ${err.message}` : `not a BridgeError: ${String(err)}`
+  }
+}
+const zero = (b: Uint8Array | undefined): boolean => b !== undefined && b.every((x) => x === 0)
+
+/** Openers of the fake keys (wrapped form: the key's hex), logging calls and keeping the keys given. */
+function recording(): {
+  openers: KeyOpener[]
+  calls: string[]
+  keys: Uint8Array[]
+  opts: (CallOptions | undefined)[]
+} {
+  const calls: string[] = []
+  const keys: Uint8Array[] = []
+  const opts: (CallOptions | undefined)[] = []
+  const of = (kind: "age" | "pgp"): KeyOpener => ({
+    kind,
+    unwrap: (w, o) => {
+      calls.push(kind)
+      opts.push(o)
+      if (w.kind !== kind) return Promise.resolve(null)
+      const key = new Uint8Array(Buffer.from(w.enc, "hex"))
+      keys.push(key)
+      return Promise.resolve(key)
+    },
+  })
+  return { openers: [of("age"), of("pgp")], calls, keys, opts }
+}
+const fakePgp: KeyBackend = {
+  kind: "pgp",
+  keyId: "FP",
+  wrap: (dataKey) =>
+    Promise.resolve({
+      kind: "pgp",
+      fp: "FP",
+      createdAt: "2026-01-02T03:04:05Z",
+      enc: Buffer.from(dataKey).toString("hex"),
+    }),
+}
+const openReq = (
+  input: Uint8Array,
+  openers: KeyOpener[],
+  extra: Partial<DecryptRequest> = {},
+): DecryptRequest => ({
+  input,
+  source: "blob.bin",
+  inputFormat: "binary",
+  outputFormat: "binary",
+  openers,
+  ignoreMac: false,
+  ...extra,
+})
+const seal = async (plain: Uint8Array, extra: Partial<EncryptRequest> = {}): Promise<Buffer> =>
+  Buffer.from(await encryptDocument(request(plain, extra), fixedDeps()))
+
+describe("encryptBinaryPieces at its edges", () => {
+  it("should take an input of exactly the threshold size, in memory or read in pieces", async () => {
+    const plain = Buffer.from("hello binary")
+    const want = (await seal(plain)).toString("utf8")
+    expect(joined(await encryptBinaryPieces(request(plain), fixedDeps(), plain.length))).toBe(want)
+    expect(
+      joined(
+        await encryptBinaryPieces({ ...request(plain), input: fileLike(plain) }, fixedDeps(), plain.length),
+      ),
+    ).toBe(want)
+    expect(await encryptBinaryPieces(request(plain), fixedDeps(), plain.length + 1)).toBeNull()
+    expect(
+      await encryptBinaryPieces({ ...request(plain), input: fileLike(plain) }, fixedDeps(), plain.length + 1),
+    ).toBeNull()
+    expect(await encryptBinaryPieces(request(plain, { inputFormat: "json" }), fixedDeps(), 0)).toBeNull()
+    expect(await encryptBinaryPieces(request(plain, { outputFormat: "json" }), fixedDeps(), 0)).toBeNull()
+  })
+
+  it("should refuse (CONFIG) a request without master keys, with sops' hint", async () => {
+    for (const keyGroups of [[], [[]], [[], []]]) {
+      let err: unknown
+      try {
+        await encryptBinaryPieces(request(Buffer.from("x"), { keyGroups }), fixedDeps(), 0)
+      } catch (e) {
+        err = e
+      }
+      expect(err).toBeInstanceOf(BridgeError)
+      const e = err as BridgeError
+      expect([e.code, e.message, e.hint]).toEqual([
+        "CONFIG",
+        "blob.bin: no master keys to encrypt with",
+        "pass --age <recipient>, set SOPS_AGE_RECIPIENTS, or add a creation rule to .sops.yaml",
+      ])
+    }
+    // One group with a key and one without: not this check (the wrap step refuses it, as sops does).
+    expect(
+      await failure(
+        encryptBinaryPieces(request(Buffer.from("x"), { keyGroups: [[fakeAge], []] }), fixedDeps(), 0),
+      ),
+    ).toBe("KEY_WRAP: Could not generate data key: [empty key group provided]")
+  })
+
+  it("should wrap with the request's call options, and seal mac_only_encrypted as the tree path", async () => {
+    const signal = new AbortController().signal
+    const seen: (CallOptions | undefined)[] = []
+    const backend: KeyBackend = {
+      kind: "age",
+      keyId: "age1fake",
+      wrap: (dataKey, opts) => {
+        seen.push(opts)
+        return fakeAge.wrap(dataKey)
+      },
+    }
+    const plain = Buffer.from("payload")
+    const req = request(plain, { keyGroups: [[backend]], call: { signal }, macOnlyEncrypted: true })
+    const got = joined(await encryptBinaryPieces(req, fixedDeps(), 0))
+    expect(seen).toEqual([{ signal }])
+    expect(got).toBe(Buffer.from(await encryptDocument(req, fixedDeps())).toString("utf8"))
+    expect(got).toContain('"mac_only_encrypted": true')
+  })
+
+  it("should hand over an empty file (the tree path seals it)", async () => {
+    expect(await encryptBinaryPieces(request(Buffer.alloc(0)), fixedDeps(), 0)).toBeNull()
+  })
+
+  it("should hand over a file whose metadata holds the placeholder text", async () => {
+    const odd: KeyBackend = {
+      kind: "age",
+      keyId: "@@sealbridge-binary-value@@",
+      wrap: (dataKey) =>
+        Promise.resolve({
+          kind: "age",
+          recipient: "@@sealbridge-binary-value@@",
+          enc: Buffer.from(dataKey).toString("hex"),
+        }),
+    }
+    expect(
+      await encryptBinaryPieces(request(Buffer.from("x"), { keyGroups: [[odd]] }), fixedDeps(), 0),
+    ).toBeNull()
+  })
+})
+
+describe("decryptBinaryFast at its edges", () => {
+  it("should open a file of exactly the threshold size, and hand over a smaller one or another request", async () => {
+    const file = await seal(Buffer.from("hello"))
+    const r = recording()
+    const open = async (extra: Partial<DecryptRequest>, min: number): Promise<string> => {
+      const out = await decryptBinaryFast(openReq(file, r.openers, extra), min)
+      return out === null ? "null" : Buffer.from(out).toString("utf8")
+    }
+    expect(await open({}, file.length)).toBe("hello")
+    expect(await open({}, file.length + 1)).toBe("null")
+    expect(await open({ extract: [] }, 0)).toBe("hello")
+    expect(await open({ extract: [{ kind: "key", key: "data" }] }, 0)).toBe("null")
+    expect(await open({ inputFormat: "json" }, 0)).toBe("null")
+    expect(await open({ outputFormat: "json" }, 0)).toBe("null")
+  })
+
+  it("should open the data key in the decryption order, with the call options, naming the source, and wipe it", async () => {
+    const plain = Buffer.from("secret bytes")
+    const file = await seal(plain, { keyGroups: [[fakeAge, fakePgp]] })
+    const signal = new AbortController().signal
+    const r = recording()
+    const out = await decryptBinaryFast(
+      openReq(file, r.openers, { decryptionOrder: ["pgp"], call: { signal } }),
+      0,
+    )
+    expect(Buffer.from(out ?? []).toString()).toBe("secret bytes")
+    expect(r.calls).toEqual(["pgp"])
+    expect(r.opts).toEqual([{ signal }])
+    expect(zero(r.keys[0])).toBe(true)
+    const d = recording()
+    await decryptBinaryFast(openReq(file, d.openers), 0)
+    expect(d.calls).toEqual(["age"])
+    const none: KeyOpener = { kind: "age", unwrap: () => Promise.resolve(null) }
+    expect(await failure(decryptBinaryFast(openReq(await seal(plain), [none]), 0))).toMatch(
+      /^NO_KEY: blob\.bin: failed to get the data key required to decrypt the file\n/,
+    )
+  })
+
+  it("should fail a tampered value word for word, and wipe the key", async () => {
+    const file = (await seal(Buffer.alloc(300, 1))).toString("utf8")
+    const at = file.indexOf("data:") + 10
+    const bad = Buffer.from(file.slice(0, at) + (file[at] === "A" ? "B" : "A") + file.slice(at + 1))
+    const r = recording()
+    let err: unknown
+    try {
+      await decryptBinaryFast(openReq(bad, r.openers), 0)
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(BridgeError)
+    const e = err as BridgeError
+    expect([e.code, e.message, e.hint]).toEqual([
+      "DECRYPT",
+      "blob.bin: data: cannot be decrypted (tampered, or moved from another key)",
+      "restore the file from version control; never edit ENC[...] values by hand",
+    ])
+    expect(e.cause).toBeInstanceOf(Error)
+    expect(zero(r.keys[0])).toBe(true)
+    // The tree path says the same.
+    expect(await failure(decryptDocument(openReq(bad, r.openers)))).toBe(`DECRYPT: ${e.message}`)
+  })
+
+  it("should open a mac_only_encrypted file, and fail its MAC as the tree path does", async () => {
+    const plain = Buffer.from("mac only")
+    const file = await seal(plain, { macOnlyEncrypted: true })
+    const r = recording()
+    expect(Buffer.from((await decryptBinaryFast(openReq(file, r.openers), 0)) ?? []).toString()).toBe(
+      "mac only",
+    )
+    const other = (await seal(Buffer.from("mac onlY"), { macOnlyEncrypted: true })).toString("utf8")
+    // This file's value with the other file's MAC (same key and IVs: the counter randomness).
+    const macOf = (t: string): string => /"mac": "([^"]*)"/.exec(t)?.[1] ?? "-"
+    const mixed = Buffer.from(file.toString("utf8").replace(macOf(file.toString("utf8")), macOf(other)))
+    expect(await failure(decryptBinaryFast(openReq(mixed, r.openers), 0))).toBe(
+      "MAC_MISMATCH: blob.bin: MAC mismatch",
+    )
+    expect(await failure(decryptDocument(openReq(mixed, r.openers)))).toBe(
+      "MAC_MISMATCH: blob.bin: MAC mismatch",
+    )
+    // --ignore-mac: opened.
+    const ignored = await decryptBinaryFast(openReq(mixed, r.openers, { ignoreMac: true }), 0)
+    expect(Buffer.from(ignored ?? []).toString()).toBe("mac only")
+  })
+
+  it("should write the plaintext over the input only when it is handed over", async () => {
+    const plain = Buffer.from(Array.from({ length: 70000 }, (_, i) => (i * 7) & 0xff))
+    const file = await seal(plain)
+    const r = recording()
+    const kept = Uint8Array.from(file)
+    const out = await decryptBinaryFast(openReq(kept, r.openers), 0)
+    expect(Buffer.from(out ?? []).equals(plain)).toBe(true)
+    expect(Buffer.from(kept).equals(file)).toBe(true)
+    expect(out?.buffer).not.toBe(kept.buffer)
+    const given = Uint8Array.from(file)
+    const over = await decryptBinaryFast(openReq(given, r.openers, { consumeInput: true }), 0)
+    expect(Buffer.from(over ?? []).equals(plain)).toBe(true)
+    expect(over?.buffer).toBe(given.buffer)
+    expect(over?.byteOffset).toBe(0)
+    expect(Buffer.from(given.subarray(0, plain.length)).equals(plain)).toBe(true)
+  })
+
+  it("should open a value whose last 64 KiB piece ends with padding, and hand over padding inside it", async () => {
+    // 49,151 bytes: 65,536 base64 characters, exactly one piece, ending in `=`.
+    const plain = Buffer.from(Array.from({ length: 49151 }, (_, i) => (i * 13) & 0xff))
+    const file = await seal(plain)
+    const r = recording()
+    expect(Buffer.from((await decryptBinaryFast(openReq(file, r.openers), 0)) ?? []).equals(plain)).toBe(true)
+    // Two pieces, padding (or a character base64 has not) inside the first: the tree path reads it.
+    const big = (await seal(Buffer.alloc(60000, 5))).toString("latin1")
+    const start = big.indexOf("data:") + 5
+    // Padding where the first piece ends (each piece alone is valid base64), padding and another
+    // character inside it.
+    for (const [at, c] of [
+      [start + 65535, "="],
+      [start + 100, "="],
+      [start + 100, "!"],
+    ] as const) {
+      const bad = Buffer.from(big.slice(0, at) + c + big.slice(at + 1), "latin1")
+      expect(await decryptBinaryFast(openReq(bad, r.openers), 0)).toBeNull()
+    }
+    expect(r.calls).toEqual(["age"])
+  })
+
+  it("should hand over layouts that are not one sealed `data` string sealed by the rule", async () => {
+    const file = (await seal(Buffer.from("hello"))).toString("utf8")
+    const r = recording()
+    const data = /"data": "(ENC\[[^"]*)"/.exec(file)?.[1] ?? "-"
+    const variants = [
+      // base64 not in whole groups of four
+      file.replace(/data:([A-Za-z0-9+/]+)/, "data:$1A"),
+      // a tag that is not base64
+      file.replace(/,tag:[^,]*,/, ",tag:@@@@,"),
+      // another type
+      file.replace(",type:str]", ",type:bytes]"),
+      // a second entry
+      file.replace(`"data": "${data}",`, `"data": "${data}",\n\t"more": "x",`),
+      // not sops metadata
+      file.replace('"version": "3.13.2"', '"version": 3'),
+      // a rule that leaves `data` unsealed
+      file.replace('"version": "3.13.2"', '"version": "3.13.2",\n\t\t"encrypted_regex": "^nothing$"'),
+      // no `,iv:` after the value
+      file.replace(",iv:", ",IV:"),
+      // not JSON after the value
+      file.replace('"sops"', "sops"),
+    ]
+    for (const [i, v] of variants.entries()) {
+      expect(v, `variant ${i}`).not.toBe(file)
+      expect(await decryptBinaryFast(openReq(Buffer.from(v), r.openers), 0), `variant ${i}`).toBeNull()
+    }
+    expect(r.calls).toEqual([])
+  })
+})
