@@ -7,7 +7,9 @@
 # shared. Usage: npm run mutate [-- seal keys ...] (default: all four); extra Stryker flags go in
 # MUTATE_FLAGS, e.g. MUTATE_FLAGS="--concurrency 1". A directory too slow for one sitting runs in
 # parts: MUTATE_GROUP=<name> MUTATE_FILES="<glob> <glob> ..." (under src/<dir>/, e.g. "call.ts age*.ts")
-# mutates only those files, with reports, sandbox and incremental file named <dir>-<name>.
+# mutates only those files, with reports, sandbox and incremental file named <dir>-<name>; with
+# MUTATE_TESTS="<glob>,<glob>" those mutants meet only those tests (a lower bound, for a part the
+# whole list makes too slow).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scopes=("$@")
