@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest"
-import { BridgeError } from "../../../src/errors.js"
 import { formats } from "../../../src/formats/registry.js"
 import type { CallOptions, KeyBackend, KeyOpener, WrappedKey } from "../../../src/keys/backend.js"
 import { addKeyGroup, deleteKeyGroup, type GroupsRequest } from "../../../src/ops/key-groups.js"
 import { metadataFromTree } from "../../../src/seal/metadata.js"
 import type { SealMetadata } from "../../../src/seal/metadata-types.js"
 import { fakeBackend, fakeOpener, fakeSealDeps, openYamlWith, sealYamlWith } from "../../helpers/fake-keys.js"
+import { rejectionOf } from "../../helpers/error-of.js"
 
 // `groups add` / `groups delete` in-process (issue 8, mutation testing of src/ops): which groups
 // the file ends with, its Shamir threshold (flag, file, or all groups), sops' messages for every
@@ -44,15 +44,6 @@ const request = (
 })
 
 const groupsOf = (...ids: string[][]): KeyBackend[][] => ids.map((g) => g.map((id) => fakeBackend("pgp", id)))
-
-const rejection = async (p: Promise<unknown>): Promise<BridgeError> => {
-  const err = await p.then(
-    () => new Error("expected a rejection"),
-    (e: unknown) => e,
-  )
-  if (err instanceof BridgeError) return err
-  throw err
-}
 
 describe("addKeyGroup", () => {
   it("should append the group after the file's and keep values, MAC and lastmodified", async () => {
@@ -101,7 +92,7 @@ describe("addKeyGroup", () => {
   it("should refuse a threshold above the group count, naming the file", async () => {
     const input = await sealYamlWith(PLAIN, groupsOf(["A"]))
     const opener = fakeOpener("pgp", ["A"])
-    const err = await rejection(
+    const err = await rejectionOf(
       addKeyGroup(request(input, [opener], { threshold: 3 }), [fakeBackend("pgp", "B")]),
     )
     expect([err.code, err.message]).toEqual([
@@ -113,7 +104,7 @@ describe("addKeyGroup", () => {
 
   it("should refuse a threshold of 1 for several groups, with the hint", async () => {
     const input = await sealYamlWith(PLAIN, groupsOf(["A"]))
-    const err = await rejection(
+    const err = await rejectionOf(
       addKeyGroup(request(input, [fakeOpener("pgp", ["A"])], { threshold: 1 }), [fakeBackend("pgp", "B")]),
     )
     expect([err.code, err.message, err.hint]).toEqual([
@@ -125,7 +116,7 @@ describe("addKeyGroup", () => {
 
   it("should refuse an empty group with sops' message", async () => {
     const input = await sealYamlWith(PLAIN, groupsOf(["A"]))
-    const err = await rejection(addKeyGroup(request(input, [fakeOpener("pgp", ["A"])]), []))
+    const err = await rejectionOf(addKeyGroup(request(input, [fakeOpener("pgp", ["A"])]), []))
     expect([err.code, err.message]).toEqual([
       "KEY_WRAP",
       "Could not generate data key: [empty key group provided]",
@@ -181,7 +172,7 @@ describe("addKeyGroup", () => {
 
   it("should report no opening key as DATA_KEY with the attempts, the file name and the hint", async () => {
     const input = await sealYamlWith(PLAIN, groupsOf(["A"]))
-    const err = await rejection(
+    const err = await rejectionOf(
       addKeyGroup(request(input, [fakeOpener("pgp", [])]), [fakeBackend("pgp", "B")]),
     )
     expect(err.code).toBe("DATA_KEY")
@@ -199,13 +190,13 @@ describe("addKeyGroup", () => {
     const input = await sealYamlWith(PLAIN, groupsOf(["A"], ["B"]), 2)
     // Both groups hand the same share: combining fails with shamir's own error.
     const same: KeyOpener = { kind: "pgp", unwrap: () => Promise.resolve(new Uint8Array([7, 7, 7, 1])) }
-    const err = await rejection(addKeyGroup(request(input, [same]), [fakeBackend("pgp", "C")]))
+    const err = await rejectionOf(addKeyGroup(request(input, [same]), [fakeBackend("pgp", "C")]))
     expect(err.name).toBe("BridgeError")
     expect([err.code, err.message]).toEqual(["NO_KEY", "shamir: duplicate share"])
   })
 
   it("should refuse a plain file with the groups hint", async () => {
-    const err = await rejection(addKeyGroup(request(enc(PLAIN), []), [fakeBackend("pgp", "B")]))
+    const err = await rejectionOf(addKeyGroup(request(enc(PLAIN), []), [fakeBackend("pgp", "B")]))
     expect([err.code, err.message, err.hint]).toEqual([
       "NOT_SEALED",
       "f.yaml: sops metadata not found",
@@ -253,7 +244,7 @@ describe("deleteKeyGroup", () => {
   it("should refuse an index past the last group", async () => {
     const input = await sealYamlWith(PLAIN, groupsOf(["A"], ["B"]), 2)
     const opener = fakeOpener("pgp", ["A", "B"])
-    const err = await rejection(deleteKeyGroup(request(input, [opener]), 2))
+    const err = await rejectionOf(deleteKeyGroup(request(input, [opener]), 2))
     expect([err.code, err.message]).toEqual([
       "GROUP_INDEX",
       "f.yaml: key group 2 does not exist (the file has 2, numbered from 0)",
@@ -264,7 +255,7 @@ describe("deleteKeyGroup", () => {
 
   it("should refuse to remove the only group, with the hint", async () => {
     const input = await sealYamlWith(PLAIN, groupsOf(["A"]))
-    const err = await rejection(deleteKeyGroup(request(input, [fakeOpener("pgp", ["A"])]), 0))
+    const err = await rejectionOf(deleteKeyGroup(request(input, [fakeOpener("pgp", ["A"])]), 0))
     expect([err.code, err.message, err.hint]).toEqual([
       "CONFIG",
       "f.yaml: removing key group 0 would leave the file with no key group",
@@ -274,7 +265,7 @@ describe("deleteKeyGroup", () => {
 
   it("should refuse with sops' words when the threshold could no longer be met", async () => {
     const input = await sealYamlWith(PLAIN, groupsOf(["A"], ["B"], ["C"]), 3)
-    const err = await rejection(deleteKeyGroup(request(input, [fakeOpener("pgp", ["A", "B", "C"])]), 0))
+    const err = await rejectionOf(deleteKeyGroup(request(input, [fakeOpener("pgp", ["A", "B", "C"])]), 0))
     expect([err.code, err.message]).toEqual([
       "USAGE",
       "removing this key group will make the Shamir threshold impossible to satisfy: Shamir threshold is 3, but we only have 2 key groups",
@@ -293,7 +284,7 @@ describe("deleteKeyGroup", () => {
 
   it("should get the data key before it looks at the index", async () => {
     const input = await sealYamlWith(PLAIN, groupsOf(["A"]))
-    const err = await rejection(deleteKeyGroup(request(input, [fakeOpener("pgp", [])]), 5))
+    const err = await rejectionOf(deleteKeyGroup(request(input, [fakeOpener("pgp", [])]), 5))
     expect(err.code).toBe("DATA_KEY")
   })
 })

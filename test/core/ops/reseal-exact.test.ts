@@ -11,6 +11,7 @@ import { metadataFromTree } from "../../../src/seal/metadata.js"
 import type { SealMetadata, SelectionRule } from "../../../src/seal/metadata-types.js"
 import { bool, entry, float, list, map, str, type Branch } from "../../../src/tree/node.js"
 import { fakeBackend, fakeOpener, fakeSealDeps, openYamlWith } from "../../helpers/fake-keys.js"
+import { rejectionOf } from "../../helpers/error-of.js"
 
 // set/unset/edit's re-seal and rotate in-process (issue 8, mutation testing of src/ops): what
 // each keeps (data key and IVs, or rule, threshold and settings), what it changes, the options it
@@ -51,15 +52,6 @@ const ids = (m: SealMetadata): string[][] =>
   m.keyGroups.map((g) => g.map((k) => (k.kind === "pgp" ? k.fp : k.kind === "age" ? k.recipient : "?")))
 const line = (text: string, name: string): string =>
   text.split("\n").find((l) => l.startsWith(`${name}:`)) ?? `no ${name}`
-
-const rejection = async (p: Promise<unknown>): Promise<BridgeError> => {
-  const err = await p.then(
-    () => new Error("expected a rejection"),
-    (e: unknown) => e,
-  )
-  if (err instanceof BridgeError) return err
-  throw err
-}
 
 /** Sets `b` to "changed" in the first branch. */
 const setB = (branches: Branch[]): Branch[] => {
@@ -113,7 +105,7 @@ describe("resealDocument", () => {
     const input = await seal(PLAIN, [pgp("A")])
     const opener = fakeOpener("pgp", ["A"])
     const boom = new BridgeError("EXTRACT_MISSING", "component ['x'] not found")
-    const err = await rejection(
+    const err = await rejectionOf(
       reseal({ input, openers: [opener] }, () => {
         throw boom
       }),
@@ -123,7 +115,7 @@ describe("resealDocument", () => {
   })
 
   it("should refuse a plain file with set/unset/edit's hint", async () => {
-    const err = await rejection(reseal({ input: enc(PLAIN), openers: [] }))
+    const err = await rejectionOf(reseal({ input: enc(PLAIN), openers: [] }))
     expect([err.code, err.message, err.hint]).toEqual([
       "NOT_SEALED",
       "f.yaml: sops metadata not found",
@@ -133,7 +125,7 @@ describe("resealDocument", () => {
 
   it("should name the file when no key opens it", async () => {
     const input = await seal(PLAIN, [pgp("A")])
-    const err = await rejection(reseal({ input, openers: [fakeOpener("pgp", [])] }))
+    const err = await rejectionOf(reseal({ input, openers: [fakeOpener("pgp", [])] }))
     expect([err.code, err.message]).toEqual([
       "NO_KEY",
       "f.yaml: failed to get the data key required to decrypt the file\n  pgp A: no credentials (no matching identity)",
@@ -145,9 +137,9 @@ describe("resealDocument", () => {
     const input = dec(await seal(text, [pgp("A")]))
     // A value the MAC covers but nothing seals, changed: the MAC no longer matches.
     const tampered = enc(input.replace("x_unencrypted: plain", "x_unencrypted: other"))
-    const err = await rejection(reseal({ input: tampered, openers: [fakeOpener("pgp", ["A"])] }))
+    const err = await rejectionOf(reseal({ input: tampered, openers: [fakeOpener("pgp", ["A"])] }))
     expect(err.code).toBe("MAC_MISMATCH")
-    const off = await rejection(
+    const off = await rejectionOf(
       reseal({ input: tampered, openers: [fakeOpener("pgp", ["A"])], ignoreMac: false }),
     )
     expect(off.code).toBe("MAC_MISMATCH")
@@ -255,7 +247,7 @@ describe("rotateDocument", () => {
 
   it("should refuse to leave no master key, naming the file", async () => {
     const input = await seal(PLAIN, [pgp("A"), pgp("B")], { threshold: 2 })
-    const err = await rejection(
+    const err = await rejectionOf(
       rotate({ input, openers: [fakeOpener("pgp", ["A", "B"])], remove: ["A", "B"] }),
     )
     expect([err.code, err.message]).toEqual([
@@ -266,7 +258,7 @@ describe("rotateDocument", () => {
 
   it("should leave an emptied group to the wrap, which refuses it", async () => {
     const input = await seal(PLAIN, [pgp("A"), pgp("B")], { threshold: 2 })
-    const err = await rejection(rotate({ input, openers: [fakeOpener("pgp", ["A", "B"])], remove: ["B"] }))
+    const err = await rejectionOf(rotate({ input, openers: [fakeOpener("pgp", ["A", "B"])], remove: ["B"] }))
     expect([err.code, err.message]).toEqual([
       "KEY_WRAP",
       "Could not generate data key: [empty key group provided]",
@@ -324,14 +316,14 @@ describe("rotateDocument", () => {
   })
 
   it("should refuse a plain file with rotate's hint, and name the file when no key opens it", async () => {
-    const err = await rejection(rotate({ input: enc(PLAIN), openers: [] }))
+    const err = await rejectionOf(rotate({ input: enc(PLAIN), openers: [] }))
     expect([err.code, err.message, err.hint]).toEqual([
       "NOT_SEALED",
       "f.yaml: sops metadata not found",
       "rotate works on sealed files; seal it first with sealbridge encrypt",
     ])
     const input = await seal(PLAIN, [pgp("A")])
-    const none = await rejection(rotate({ input, openers: [fakeOpener("pgp", [])] }))
+    const none = await rejectionOf(rotate({ input, openers: [fakeOpener("pgp", [])] }))
     expect(none.message.startsWith("f.yaml: failed to get the data key")).toBe(true)
   })
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest"
-import { BridgeError } from "../../../src/errors.js"
 import type { ExtractStep } from "../../../src/ops/extract.js"
 import { parseSetValue, setAt, unsetAt } from "../../../src/ops/set-value.js"
 import {
@@ -14,6 +13,7 @@ import {
   str,
   type TreeNode,
 } from "../../../src/tree/node.js"
+import { bridgeErrorOf } from "../../helpers/error-of.js"
 
 // `set` / `unset` in-process (issue 8, mutation testing of src/ops): the JSON value as sops 3.13.2
 // reads it (Go's encoding/json first, then its JSON store for objects and arrays), and the tree
@@ -21,16 +21,6 @@ import {
 
 const key = (k: string): ExtractStep => ({ kind: "key", key: k })
 const idx = (i: number): ExtractStep => ({ kind: "index", index: i })
-
-const thrown = (f: () => unknown): BridgeError => {
-  try {
-    f()
-  } catch (err) {
-    if (err instanceof BridgeError) return err
-    throw err
-  }
-  throw new Error("expected a BridgeError")
-}
 
 describe("parseSetValue", () => {
   it.each<[string, TreeNode]>([
@@ -68,12 +58,12 @@ describe("parseSetValue", () => {
   })
 
   it("should refuse text that is not JSON with SET_FORMAT, the hint and the reader's position", () => {
-    const err = thrown(() => parseSetValue("s3cret"))
+    const err = bridgeErrorOf(() => parseSetValue("s3cret"))
     expect(err.code).toBe("SET_FORMAT")
     expect(err.message).toBe("the value to set is not valid JSON")
     expect(err.hint).toBe(`quote strings as JSON, e.g. '"s3cret"'`)
     expect((err.cause as Error).message).toBe("value:1:7: invalid json: unexpected character")
-    expect((thrown(() => parseSetValue("")).cause as Error).message).toBe(
+    expect((bridgeErrorOf(() => parseSetValue("")).cause as Error).message).toBe(
       "value:1:7: invalid json: unexpected character",
     )
   })
@@ -83,7 +73,7 @@ describe("parseSetValue", () => {
   it.each(['1, "w": 2', '"a", "v": 3', '1} {"x": 1', "1}", '1}, {"x": 1'])(
     "should refuse %j, which only looks like one value inside a wrapper",
     (json) => {
-      const err = thrown(() => parseSetValue(json))
+      const err = bridgeErrorOf(() => parseSetValue(json))
       expect([err.code, err.message]).toEqual(["SET_FORMAT", "the value to set is not valid JSON"])
       expect(err.cause).toBeInstanceOf(SyntaxError)
     },
@@ -92,7 +82,7 @@ describe("parseSetValue", () => {
   it.each(["1e999", "-1e999", '{"a": [1e400]}'])(
     "should refuse %j: Go cannot hold the number in a float64",
     (json) => {
-      const err = thrown(() => parseSetValue(json))
+      const err = bridgeErrorOf(() => parseSetValue(json))
       expect([err.code, err.message]).toEqual(["SET_FORMAT", "the value to set is not valid JSON"])
       expect((err.cause as Error).message).toBe("number out of the float64 range")
     },
@@ -244,7 +234,7 @@ describe("unsetAt", () => {
     ["a negative index", list([str("a")]), [idx(-1)], "component [-1] not found"],
     ["a missing index under a list value", list([list([])]), [idx(0), idx(0)], "component [0] not found"],
   ])("should refuse %s with EXTRACT_MISSING", (_what, root, steps, message) => {
-    const err = thrown(() => unsetAt(root, steps))
+    const err = bridgeErrorOf(() => unsetAt(root, steps))
     expect([err.code, err.message]).toEqual(["EXTRACT_MISSING", message])
   })
 })

@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto"
 import { describe, expect, it } from "vitest"
-import { BridgeError, ErrorCode } from "../../../src/errors.js"
+import { ErrorCode, type BridgeError } from "../../../src/errors.js"
 import { parseEnvelope } from "../../../src/seal/envelope.js"
 import { RuleKind, type SealMetadata, type SelectionRule } from "../../../src/seal/metadata-types.js"
 import { StreamOpener } from "../../../src/seal/stream-opener.js"
 import { StreamSealer } from "../../../src/seal/stream-sealer.js"
 import { openBytes, sealBytes } from "../../../src/seal/value-cipher.js"
 import type { Scalar } from "../../../src/tree/node.js"
+import { bridgeErrorOf } from "../../helpers/error-of.js"
 
 // The one-pass sealer and opener driven event by event (open, key, leaf, comment, item, close),
 // each output checked exactly: the ENC[...] text against sealBytes with the literal AAD and the
@@ -62,15 +63,6 @@ const metadata = (rule: SelectionRule | null, macOnly = false): SealMetadata =>
   ({ rule, macOnlyEncrypted: macOnly }) as unknown as SealMetadata
 const opener = (rule: SelectionRule | null = null, macOnly = false, key = KEY) =>
   new StreamOpener(key, metadata(rule, macOnly), "f.yaml")
-function thrown(run: () => unknown): BridgeError {
-  try {
-    run()
-  } catch (err) {
-    if (err instanceof BridgeError) return err
-    throw err
-  }
-  throw new Error("nothing thrown")
-}
 
 describe("StreamSealer, event by event", () => {
   it("should seal each leaf at its path with the next IV, and leave null, empty and unencrypted leaves", () => {
@@ -356,7 +348,7 @@ describe("StreamOpener, event by event", () => {
       w.key("m")
       w.open("map")
       w.key("k")
-      return thrown(() => w.leaf(v))
+      return bridgeErrorOf(() => w.leaf(v))
     }
     const notString = at({ kind: "int", value: 1n })
     expect([notString.code, notString.message]).toEqual([
