@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest"
-import { BridgeError } from "../../../src/errors.js"
 import type { CallOptions, KeyBackend, KeyOpener } from "../../../src/keys/backend.js"
 import { decryptBinaryFast } from "../../../src/ops/decrypt-binary.js"
 import { decryptDocument, type DecryptRequest } from "../../../src/ops/decrypt-document.js"
 import { encryptBinaryPieces } from "../../../src/ops/encrypt-binary.js"
 import { encryptDocument, type EncryptRequest } from "../../../src/ops/encrypt-document.js"
-import { fakeAge, fileLike, fixedDeps } from "./stream-helpers.js"
+import { fakeAge, fakePgp, hexBackend, recordingOpeners, wiped } from "../../helpers/hex-keys.js"
+import { fileLike, fixedDeps } from "./stream-helpers.js"
+import { failureOf, rejectionOf } from "../../helpers/error-of.js"
 
 // The streaming binary seal and open (src/ops/encrypt-binary.ts, decrypt-binary.ts) at their
 // edges: thresholds, the layouts and requests handed over (null) to the tree path, the key calls
@@ -24,50 +25,7 @@ const request = (input: Uint8Array, extra: Partial<EncryptRequest> = {}): Encryp
 })
 const joined = (pieces: Iterable<Uint8Array> | null): string =>
   pieces === null ? "null" : Buffer.concat([...pieces]).toString("utf8")
-async function failure(p: Promise<unknown>): Promise<string> {
-  try {
-    await p
-    return "ok"
-  } catch (err) {
-    return err instanceof BridgeError ? `${err.code}: ${err.message}` : `not a BridgeError: ${String(err)}`
-  }
-}
-const zero = (b: Uint8Array | undefined): boolean => b !== undefined && b.every((x) => x === 0)
 
-/** Openers of the fake keys (wrapped form: the key's hex), logging calls and keeping the keys given. */
-function recording(): {
-  openers: KeyOpener[]
-  calls: string[]
-  keys: Uint8Array[]
-  opts: (CallOptions | undefined)[]
-} {
-  const calls: string[] = []
-  const keys: Uint8Array[] = []
-  const opts: (CallOptions | undefined)[] = []
-  const of = (kind: "age" | "pgp"): KeyOpener => ({
-    kind,
-    unwrap: (w, o) => {
-      calls.push(kind)
-      opts.push(o)
-      if (w.kind !== kind) return Promise.resolve(null)
-      const key = new Uint8Array(Buffer.from(w.enc, "hex"))
-      keys.push(key)
-      return Promise.resolve(key)
-    },
-  })
-  return { openers: [of("age"), of("pgp")], calls, keys, opts }
-}
-const fakePgp: KeyBackend = {
-  kind: "pgp",
-  keyId: "FP",
-  wrap: (dataKey) =>
-    Promise.resolve({
-      kind: "pgp",
-      fp: "FP",
-      createdAt: "2026-01-02T03:04:05Z",
-      enc: Buffer.from(dataKey).toString("hex"),
-    }),
-}
 const openReq = (
   input: Uint8Array,
   openers: KeyOpener[],
@@ -104,14 +62,9 @@ describe("encryptBinaryPieces at its edges", () => {
 
   it("should refuse (CONFIG) a request without master keys, with sops' hint", async () => {
     for (const keyGroups of [[], [[]], [[], []]]) {
-      let err: unknown
-      try {
-        await encryptBinaryPieces(request(Buffer.from("x"), { keyGroups }), fixedDeps(), 0)
-      } catch (e) {
-        err = e
-      }
-      expect(err).toBeInstanceOf(BridgeError)
-      const e = err as BridgeError
+      const e = await rejectionOf(
+        encryptBinaryPieces(request(Buffer.from("x"), { keyGroups }), fixedDeps(), 0),
+      )
       expect([e.code, e.message, e.hint]).toEqual([
         "CONFIG",
         "blob.bin: no master keys to encrypt with",
@@ -120,7 +73,7 @@ describe("encryptBinaryPieces at its edges", () => {
     }
     // One group with a key and one without: not this check (the wrap step refuses it, as sops does).
     expect(
-      await failure(
+      await failureOf(
         encryptBinaryPieces(request(Buffer.from("x"), { keyGroups: [[fakeAge], []] }), fixedDeps(), 0),
       ),
     ).toBe("KEY_WRAP: Could not generate data key: [empty key group provided]")
@@ -150,16 +103,7 @@ describe("encryptBinaryPieces at its edges", () => {
   })
 
   it("should hand over a file whose metadata holds the placeholder text", async () => {
-    const odd: KeyBackend = {
-      kind: "age",
-      keyId: "@@sealbridge-binary-value@@",
-      wrap: (dataKey) =>
-        Promise.resolve({
-          kind: "age",
-          recipient: "@@sealbridge-binary-value@@",
-          enc: Buffer.from(dataKey).toString("hex"),
-        }),
-    }
+    const odd = hexBackend("age", "@@sealbridge-binary-value@@")
     expect(
       await encryptBinaryPieces(request(Buffer.from("x"), { keyGroups: [[odd]] }), fixedDeps(), 0),
     ).toBeNull()
@@ -169,7 +113,7 @@ describe("encryptBinaryPieces at its edges", () => {
 describe("decryptBinaryFast at its edges", () => {
   it("should open a file of exactly the threshold size, and hand over a smaller one or another request", async () => {
     const file = await seal(Buffer.from("hello"))
-    const r = recording()
+    const r = recordingOpeners()
     const open = async (extra: Partial<DecryptRequest>, min: number): Promise<string> => {
       const out = await decryptBinaryFast(openReq(file, r.openers, extra), min)
       return out === null ? "null" : Buffer.from(out).toString("utf8")
@@ -186,7 +130,7 @@ describe("decryptBinaryFast at its edges", () => {
     const plain = Buffer.from("secret bytes")
     const file = await seal(plain, { keyGroups: [[fakeAge, fakePgp]] })
     const signal = new AbortController().signal
-    const r = recording()
+    const r = recordingOpeners()
     const out = await decryptBinaryFast(
       openReq(file, r.openers, { decryptionOrder: ["pgp"], call: { signal } }),
       0,
@@ -194,12 +138,12 @@ describe("decryptBinaryFast at its edges", () => {
     expect(Buffer.from(out ?? []).toString()).toBe("secret bytes")
     expect(r.calls).toEqual(["pgp"])
     expect(r.opts).toEqual([{ signal }])
-    expect(zero(r.keys[0])).toBe(true)
-    const d = recording()
+    expect(wiped(r.keys[0])).toBe(true)
+    const d = recordingOpeners()
     await decryptBinaryFast(openReq(file, d.openers), 0)
     expect(d.calls).toEqual(["age"])
     const none: KeyOpener = { kind: "age", unwrap: () => Promise.resolve(null) }
-    expect(await failure(decryptBinaryFast(openReq(await seal(plain), [none]), 0))).toMatch(
+    expect(await failureOf(decryptBinaryFast(openReq(await seal(plain), [none]), 0))).toMatch(
       /^NO_KEY: blob\.bin: failed to get the data key required to decrypt the file\n/,
     )
   })
@@ -208,30 +152,23 @@ describe("decryptBinaryFast at its edges", () => {
     const file = (await seal(Buffer.alloc(300, 1))).toString("utf8")
     const at = file.indexOf("data:") + 10
     const bad = Buffer.from(file.slice(0, at) + (file[at] === "A" ? "B" : "A") + file.slice(at + 1))
-    const r = recording()
-    let err: unknown
-    try {
-      await decryptBinaryFast(openReq(bad, r.openers), 0)
-    } catch (e) {
-      err = e
-    }
-    expect(err).toBeInstanceOf(BridgeError)
-    const e = err as BridgeError
+    const r = recordingOpeners()
+    const e = await rejectionOf(decryptBinaryFast(openReq(bad, r.openers), 0))
     expect([e.code, e.message, e.hint]).toEqual([
       "DECRYPT",
       "blob.bin: data: cannot be decrypted (tampered, or moved from another key)",
       "restore the file from version control; never edit ENC[...] values by hand",
     ])
     expect(e.cause).toBeInstanceOf(Error)
-    expect(zero(r.keys[0])).toBe(true)
+    expect(wiped(r.keys[0])).toBe(true)
     // The tree path says the same.
-    expect(await failure(decryptDocument(openReq(bad, r.openers)))).toBe(`DECRYPT: ${e.message}`)
+    expect(await failureOf(decryptDocument(openReq(bad, r.openers)))).toBe(`DECRYPT: ${e.message}`)
   })
 
   it("should open a mac_only_encrypted file, and fail its MAC as the tree path does", async () => {
     const plain = Buffer.from("mac only")
     const file = await seal(plain, { macOnlyEncrypted: true })
-    const r = recording()
+    const r = recordingOpeners()
     expect(Buffer.from((await decryptBinaryFast(openReq(file, r.openers), 0)) ?? []).toString()).toBe(
       "mac only",
     )
@@ -239,10 +176,10 @@ describe("decryptBinaryFast at its edges", () => {
     // This file's value with the other file's MAC (same key and IVs: the counter randomness).
     const macOf = (t: string): string => /"mac": "([^"]*)"/.exec(t)?.[1] ?? "-"
     const mixed = Buffer.from(file.toString("utf8").replace(macOf(file.toString("utf8")), macOf(other)))
-    expect(await failure(decryptBinaryFast(openReq(mixed, r.openers), 0))).toBe(
+    expect(await failureOf(decryptBinaryFast(openReq(mixed, r.openers), 0))).toBe(
       "MAC_MISMATCH: blob.bin: MAC mismatch",
     )
-    expect(await failure(decryptDocument(openReq(mixed, r.openers)))).toBe(
+    expect(await failureOf(decryptDocument(openReq(mixed, r.openers)))).toBe(
       "MAC_MISMATCH: blob.bin: MAC mismatch",
     )
     // --ignore-mac: opened.
@@ -253,7 +190,7 @@ describe("decryptBinaryFast at its edges", () => {
   it("should write the plaintext over the input only when it is handed over", async () => {
     const plain = Buffer.from(Array.from({ length: 70000 }, (_, i) => (i * 7) & 0xff))
     const file = await seal(plain)
-    const r = recording()
+    const r = recordingOpeners()
     const kept = Uint8Array.from(file)
     const out = await decryptBinaryFast(openReq(kept, r.openers), 0)
     expect(Buffer.from(out ?? []).equals(plain)).toBe(true)
@@ -271,7 +208,7 @@ describe("decryptBinaryFast at its edges", () => {
     // 49,151 bytes: 65,536 base64 characters, exactly one piece, ending in `=`.
     const plain = Buffer.from(Array.from({ length: 49151 }, (_, i) => (i * 13) & 0xff))
     const file = await seal(plain)
-    const r = recording()
+    const r = recordingOpeners()
     expect(Buffer.from((await decryptBinaryFast(openReq(file, r.openers), 0)) ?? []).equals(plain)).toBe(true)
     // Two pieces, padding (or a character base64 has not) inside the first: the tree path reads it.
     const big = (await seal(Buffer.alloc(60000, 5))).toString("latin1")
@@ -291,7 +228,7 @@ describe("decryptBinaryFast at its edges", () => {
 
   it("should hand over layouts that are not one sealed `data` string sealed by the rule", async () => {
     const file = (await seal(Buffer.from("hello"))).toString("utf8")
-    const r = recording()
+    const r = recordingOpeners()
     const data = /"data": "(ENC\[[^"]*)"/.exec(file)?.[1] ?? "-"
     const variants = [
       // base64 not in whole groups of four

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest"
 import { encryptDocument } from "../../../src/ops/encrypt-document.js"
 import { encryptStreamed } from "../../../src/ops/encrypt-stream.js"
 import { jsonDocument } from "./json-docs.js"
-import { fakeAge, fileLike, fixedDeps, produced, rules, sealRequest } from "./stream-helpers.js"
+import { fakeAge } from "../../helpers/hex-keys.js"
+import { fileLike, fixedDeps, produced, rules, sealRequest } from "./stream-helpers.js"
 
 // The one-pass JSON seal must write byte for byte what the tree path writes.
 

@@ -1,24 +1,19 @@
 import fc from "fast-check"
 import { BytesSource, type ByteSource } from "../../../src/formats/byte-source.js"
-import type { KeyBackend, WrappedKey } from "../../../src/keys/backend.js"
+import type { KeyBackend } from "../../../src/keys/backend.js"
 import type { FormatName } from "../../../src/formats/format.js"
 import type { PieceProducer } from "../../../src/formats/piece-sink.js"
 import type { EncryptRequest } from "../../../src/ops/encrypt-document.js"
 import { RuleKind, type SelectionRule } from "../../../src/seal/metadata-types.js"
+import { fakeAge } from "../../helpers/hex-keys.js"
 
-// Shared by the one-pass (streaming) seal/open tests: fixed randomness, a fake key, random rules.
+// Shared by the one-pass (streaming) seal/open tests: fixed randomness, requests sealed with the
+// fake age key of helpers/hex-keys.ts, random rules.
 
 /** Counter bytes: every call gives different, reproducible bytes. */
 export function counterRandom(): (n: number) => Uint8Array {
   let c = 0
   return (n) => Uint8Array.from({ length: n }, () => c++ & 0xff)
-}
-
-export const fakeAge: KeyBackend = {
-  kind: "age",
-  keyId: "age1fake",
-  wrap: (dataKey): Promise<WrappedKey> =>
-    Promise.resolve({ kind: "age", recipient: "age1fake", enc: Buffer.from(dataKey).toString("hex") }),
 }
 
 export const fixedDeps = (): { now: () => Date; randomBytes: (n: number) => Uint8Array } => ({

@@ -2,14 +2,16 @@ import { describe, expect, it, vi } from "vitest"
 import { BridgeError, ErrorCode } from "../../../src/errors.js"
 import { BytesSource, type ByteSource } from "../../../src/formats/byte-source.js"
 import type { FormatName } from "../../../src/formats/format.js"
-import type { CallOptions, KeyBackend, KeyOpener, WrappedKey } from "../../../src/keys/backend.js"
+import type { CallOptions, KeyBackend, KeyOpener } from "../../../src/keys/backend.js"
 import { decryptDocument, type DecryptRequest } from "../../../src/ops/decrypt-document.js"
 import { decryptStreamed, openStreamed } from "../../../src/ops/decrypt-stream.js"
 import { encryptDocument } from "../../../src/ops/encrypt-document.js"
 import { encryptStreamed } from "../../../src/ops/encrypt-stream.js"
 import { RuleKind } from "../../../src/seal/metadata-types.js"
 import { sealBytes } from "../../../src/seal/value-cipher.js"
-import { fakeAge, fileLike, fixedDeps, produced, sealRequest } from "./stream-helpers.js"
+import { fakeAge, fakePgp, recordingOpeners, wiped } from "../../helpers/hex-keys.js"
+import { fileLike, fixedDeps, produced, sealRequest } from "./stream-helpers.js"
+import { failureOf } from "../../helpers/error-of.js"
 
 // The one-pass seal and open (src/ops/encrypt-stream.ts, decrypt-stream.ts) at their edges:
 // the size thresholds, the requests they hand over (null) to the tree path, the key calls they
@@ -35,17 +37,7 @@ function keptDeps(): { deps: ReturnType<typeof fixedDeps>; given: Uint8Array[] }
     },
   }
 }
-const zero = (b: Uint8Array | undefined): boolean => b !== undefined && b.every((x) => x === 0)
 const counterKey = Uint8Array.from({ length: 32 }, (_, i) => i)
-
-async function failure(p: Promise<unknown>): Promise<string> {
-  try {
-    await p
-    return "ok"
-  } catch (err) {
-    return err instanceof BridgeError ? `${err.code}: ${err.message}` : `not a BridgeError: ${String(err)}`
-  }
-}
 
 describe("encryptStreamed at its edges", () => {
   it("should take an input of exactly the threshold size, and hand over a smaller one", async () => {
@@ -117,7 +109,7 @@ describe("encryptStreamed at its edges", () => {
       expect(seen).toEqual([signal])
       expect(given[0]).toEqual(counterKey) // drawn, not yet wiped: nothing is sealed before the first piece
       expect(produced(producer)).toBe(Buffer.from(await encryptDocument(req, fixedDeps())).toString("utf8"))
-      expect(zero(given[0])).toBe(true)
+      expect(wiped(given[0])).toBe(true)
     })
   }
 
@@ -145,9 +137,9 @@ describe("encryptStreamed at its edges", () => {
     }
     const { deps, given } = keptDeps()
     const req = sealRequest(Buffer.from(JSON_DOC), "json", { keyGroups: [[refusing]] })
-    expect(await failure(encryptStreamed(req, deps, 0))).toMatch(/^KEY_WRAP: /)
+    expect(await failureOf(encryptStreamed(req, deps, 0))).toMatch(/^KEY_WRAP: /)
     expect(given).toHaveLength(1)
-    expect(zero(given[0])).toBe(true)
+    expect(wiped(given[0])).toBe(true)
   })
 
   it("should fail (INTERNAL) and wipe the key when the input changes between its two passes", async () => {
@@ -171,47 +163,11 @@ describe("encryptStreamed at its edges", () => {
     expect(err instanceof BridgeError ? `${err.code}: ${err.message}` : String(err)).toBe(
       "INTERNAL: doc.json: the input changed while it was sealed",
     )
-    expect(zero(given[0])).toBe(true)
+    expect(wiped(given[0])).toBe(true)
   })
 })
 
 // --- opening ---
-
-const fakePgp: KeyBackend = {
-  kind: "pgp",
-  keyId: "FP",
-  wrap: (dataKey): Promise<WrappedKey> =>
-    Promise.resolve({
-      kind: "pgp",
-      fp: "FP",
-      createdAt: "2026-01-02T03:04:05Z",
-      enc: Buffer.from(dataKey).toString("hex"),
-    }),
-}
-
-/** Openers of the fake keys (their wrapped form is the key's hex), logging calls and keeping every key they give. */
-function recording(): {
-  openers: KeyOpener[]
-  calls: string[]
-  keys: Uint8Array[]
-  opts: (CallOptions | undefined)[]
-} {
-  const calls: string[] = []
-  const keys: Uint8Array[] = []
-  const opts: (CallOptions | undefined)[] = []
-  const of = (kind: "age" | "pgp"): KeyOpener => ({
-    kind,
-    unwrap: (w, o) => {
-      calls.push(kind)
-      opts.push(o)
-      if (w.kind !== kind) return Promise.resolve(null)
-      const key = new Uint8Array(Buffer.from(w.enc, "hex"))
-      keys.push(key)
-      return Promise.resolve(key)
-    },
-  })
-  return { openers: [of("age"), of("pgp")], calls, keys, opts }
-}
 
 async function sealedFile(
   doc: string,
@@ -246,7 +202,7 @@ describe("openStreamed and decryptStreamed at their edges", () => {
   ] as const) {
     it(`${format}: should open a file of exactly the threshold size, and hand over a smaller one`, async () => {
       const file = await sealedFile(doc, format)
-      const r = recording()
+      const r = recordingOpeners()
       const want = Buffer.from(await decryptDocument(openReq(file, format, r.openers))).toString("utf8")
       expect(text(await decryptStreamed(openReq(file, format, r.openers), file.length))).toBe(want)
       expect(await decryptStreamed(openReq(file, format, r.openers), file.length + 1)).toBeNull()
@@ -268,7 +224,7 @@ describe("openStreamed and decryptStreamed at their edges", () => {
 
     it(`${format}: should write the output with the requested indent, as the tree path`, async () => {
       const file = await sealedFile(format === "json" ? JSON_DOC : YAML_DOC, format)
-      const r = recording()
+      const r = recordingOpeners()
       for (const indent of [2, 4, 6]) {
         const req = openReq(file, format, r.openers, { emit: { indent } })
         const want = Buffer.from(await decryptDocument(req)).toString("utf8")
@@ -278,7 +234,7 @@ describe("openStreamed and decryptStreamed at their edges", () => {
 
     it(`${format}: should read bytes in memory \`piece\` bytes at a time when asked, else take them whole`, async () => {
       const file = await sealedFile(format === "json" ? JSON_DOC : YAML_DOC, format)
-      const r = recording()
+      const r = recordingOpeners()
       const reads = vi.spyOn(BytesSource.prototype, "read")
       try {
         const whole = text(await decryptStreamed(openReq(file, format, r.openers), 0))
@@ -303,35 +259,35 @@ describe("openStreamed and decryptStreamed at their edges", () => {
     it(`${format}: should open the data key in the decryption order, with the call options, and wipe it`, async () => {
       const file = await sealedFile(doc, format, [[fakeAge, fakePgp]])
       const signal = new AbortController().signal
-      const r = recording()
-      const want = Buffer.from(await decryptDocument(openReq(file, format, recording().openers))).toString(
-        "utf8",
-      )
+      const r = recordingOpeners()
+      const want = Buffer.from(
+        await decryptDocument(openReq(file, format, recordingOpeners().openers)),
+      ).toString("utf8")
       const req = openReq(file, format, r.openers, { decryptionOrder: ["pgp"], call: { signal } })
       expect(text(await decryptStreamed(req, 0))).toBe(want)
       expect(r.calls).toEqual(["pgp"])
       expect(r.opts).toEqual([{ signal }])
       expect(r.keys).toHaveLength(1)
-      expect(zero(r.keys[0])).toBe(true)
+      expect(wiped(r.keys[0])).toBe(true)
       // The default order: age first.
-      const d = recording()
+      const d = recordingOpeners()
       expect(text(await decryptStreamed(openReq(file, format, d.openers), 0))).toBe(want)
       expect(d.calls).toEqual(["age"])
-      expect(zero(d.keys[0])).toBe(true)
+      expect(wiped(d.keys[0])).toBe(true)
     })
 
     it(`${format}: should name the source when no key opens, and wipe the key when the MAC fails`, async () => {
       const file = await sealedFile(doc, format)
       const none: KeyOpener = { kind: "age", unwrap: () => Promise.resolve(null) }
-      expect(await failure(decryptStreamed(openReq(file, format, [none]), 0))).toMatch(
+      expect(await failureOf(decryptStreamed(openReq(file, format, [none]), 0))).toMatch(
         new RegExp(`^NO_KEY: doc\\.${format}: failed to get the data key required to decrypt the file\\n`),
       )
       const edited = Buffer.from(file.toString("utf8").replace("clear", "CLEAR"))
-      const r = recording()
-      expect(await failure(decryptStreamed(openReq(edited, format, r.openers), 0))).toBe(
+      const r = recordingOpeners()
+      expect(await failureOf(decryptStreamed(openReq(edited, format, r.openers), 0))).toBe(
         `MAC_MISMATCH: doc.${format}: MAC mismatch`,
       )
-      expect(zero(r.keys[0])).toBe(true)
+      expect(wiped(r.keys[0])).toBe(true)
       // --ignore-mac: opened, the edit kept.
       const opened = text(await decryptStreamed(openReq(edited, format, r.openers, { ignoreMac: true }), 0))
       expect(opened).toContain("CLEAR")
@@ -339,7 +295,7 @@ describe("openStreamed and decryptStreamed at their edges", () => {
 
     it(`${format}: should run twice over the same bytes with the same digest, and keep the key until dispose`, async () => {
       const file = await sealedFile(doc, format)
-      const r = recording()
+      const r = recordingOpeners()
       const opening = await openStreamed(openReq(file, format, r.openers), new BytesSource(file), {
         minBytes: 0,
       })
@@ -351,14 +307,14 @@ describe("openStreamed and decryptStreamed at their edges", () => {
       expect(text(out)).toBe(
         Buffer.from(await decryptDocument(openReq(file, format, r.openers))).toString("utf8"),
       )
-      expect(zero(r.keys[0])).toBe(false)
+      expect(wiped(r.keys[0])).toBe(false)
       opening.dispose()
-      expect(zero(r.keys[0])).toBe(true)
+      expect(wiped(r.keys[0])).toBe(true)
     })
   }
 
   it("should hand over other formats, and JSON whose metadata is not a map or not sops metadata", async () => {
-    const r = recording()
+    const r = recordingOpeners()
     const env = await sealedFile("A=1\n", "dotenv")
     expect(await decryptStreamed(openReq(env, "dotenv", r.openers), 0)).toBeNull()
     const file = await sealedFile(JSON_DOC, "json")
@@ -371,7 +327,7 @@ describe("openStreamed and decryptStreamed at their edges", () => {
   })
 
   it("should hand over YAML without a last top-level sops block, or with entries or bad metadata in it", async () => {
-    const r = recording()
+    const r = recordingOpeners()
     const file = (await sealedFile(YAML_DOC, "yaml")).toString("utf8")
     const cut = file.indexOf("\nsops:\n")
     const variants = [
@@ -398,14 +354,14 @@ describe("openStreamed and decryptStreamed at their edges", () => {
     // The value of `a` replaced by +Inf typed float, sealed with the file's own key at its path.
     const inf = sealBytes(counterKey, Buffer.from("+Inf"), "float", "a:", new Uint8Array(32).fill(3))
     const edited = Buffer.from(file.replace(/"a": "ENC\[[^"]*"/, `"a": "${inf}"`))
-    const r = recording()
+    const r = recordingOpeners()
     for (const ignoreMac of [false, true])
       expect(await decryptStreamed(openReq(edited, "json", r.openers, { ignoreMac }), 0)).toBeNull()
     // The tree path checks the MAC first, then cannot write the value (sops: the same words).
-    expect(await failure(decryptDocument(openReq(edited, "json", r.openers)))).toBe(
+    expect(await failureOf(decryptDocument(openReq(edited, "json", r.openers)))).toBe(
       "MAC_MISMATCH: doc.json: MAC mismatch",
     )
-    expect(await failure(decryptDocument(openReq(edited, "json", r.openers, { ignoreMac: true })))).toMatch(
+    expect(await failureOf(decryptDocument(openReq(edited, "json", r.openers, { ignoreMac: true })))).toMatch(
       /^EMIT: error dumping file: json: unsupported value: /,
     )
   })
