@@ -4,66 +4,54 @@ import { decryptBinaryFast } from "../../../src/ops/decrypt-binary.js"
 import { decryptDocument, type DecryptRequest } from "../../../src/ops/decrypt-document.js"
 import { encryptBinaryPieces } from "../../../src/ops/encrypt-binary.js"
 import { encryptDocument, type EncryptRequest } from "../../../src/ops/encrypt-document.js"
-import { fakeAge, fakePgp, hexBackend, recordingOpeners, wiped } from "../../helpers/hex-keys.js"
-import { fileLike, fixedDeps } from "./stream-helpers.js"
 import { failureOf, rejectionOf } from "../../helpers/error-of.js"
+import { fakeAge, fakePgp, hexBackend, recordingOpeners, wiped } from "../../helpers/hex-keys.js"
+import { binaryOpenRequest, binaryRequest, fileLike, fixedDeps } from "./stream-helpers.js"
 
 // The streaming binary seal and open (src/ops/encrypt-binary.ts, decrypt-binary.ts) at their
 // edges: thresholds, the layouts and requests handed over (null) to the tree path, the key calls
 // (call options, decryption order, source), the errors word for word, the data key wiped.
 
-const request = (input: Uint8Array, extra: Partial<EncryptRequest> = {}): EncryptRequest => ({
-  input,
-  source: "blob.bin",
-  inputFormat: "binary",
-  outputFormat: "binary",
-  keyGroups: [[fakeAge]],
-  shamirThreshold: 0,
-  rule: null,
-  macOnlyEncrypted: false,
-  ...extra,
-})
 const joined = (pieces: Iterable<Uint8Array> | null): string =>
   pieces === null ? "null" : Buffer.concat([...pieces]).toString("utf8")
 
-const openReq = (
-  input: Uint8Array,
-  openers: KeyOpener[],
-  extra: Partial<DecryptRequest> = {},
-): DecryptRequest => ({
-  input,
-  source: "blob.bin",
-  inputFormat: "binary",
-  outputFormat: "binary",
-  openers,
-  ignoreMac: false,
-  ...extra,
-})
 const seal = async (plain: Uint8Array, extra: Partial<EncryptRequest> = {}): Promise<Buffer> =>
-  Buffer.from(await encryptDocument(request(plain, extra), fixedDeps()))
+  Buffer.from(await encryptDocument(binaryRequest(plain, extra), fixedDeps()))
 
 describe("encryptBinaryPieces at its edges", () => {
   it("should take an input of exactly the threshold size, in memory or read in pieces", async () => {
     const plain = Buffer.from("hello binary")
     const want = (await seal(plain)).toString("utf8")
-    expect(joined(await encryptBinaryPieces(request(plain), fixedDeps(), plain.length))).toBe(want)
+    expect(joined(await encryptBinaryPieces(binaryRequest(plain), fixedDeps(), plain.length))).toBe(want)
     expect(
       joined(
-        await encryptBinaryPieces({ ...request(plain), input: fileLike(plain) }, fixedDeps(), plain.length),
+        await encryptBinaryPieces(
+          { ...binaryRequest(plain), input: fileLike(plain) },
+          fixedDeps(),
+          plain.length,
+        ),
       ),
     ).toBe(want)
-    expect(await encryptBinaryPieces(request(plain), fixedDeps(), plain.length + 1)).toBeNull()
+    expect(await encryptBinaryPieces(binaryRequest(plain), fixedDeps(), plain.length + 1)).toBeNull()
     expect(
-      await encryptBinaryPieces({ ...request(plain), input: fileLike(plain) }, fixedDeps(), plain.length + 1),
+      await encryptBinaryPieces(
+        { ...binaryRequest(plain), input: fileLike(plain) },
+        fixedDeps(),
+        plain.length + 1,
+      ),
     ).toBeNull()
-    expect(await encryptBinaryPieces(request(plain, { inputFormat: "json" }), fixedDeps(), 0)).toBeNull()
-    expect(await encryptBinaryPieces(request(plain, { outputFormat: "json" }), fixedDeps(), 0)).toBeNull()
+    expect(
+      await encryptBinaryPieces(binaryRequest(plain, { inputFormat: "json" }), fixedDeps(), 0),
+    ).toBeNull()
+    expect(
+      await encryptBinaryPieces(binaryRequest(plain, { outputFormat: "json" }), fixedDeps(), 0),
+    ).toBeNull()
   })
 
   it("should refuse (CONFIG) a request without master keys, with sops' hint", async () => {
     for (const keyGroups of [[], [[]], [[], []]]) {
       const e = await rejectionOf(
-        encryptBinaryPieces(request(Buffer.from("x"), { keyGroups }), fixedDeps(), 0),
+        encryptBinaryPieces(binaryRequest(Buffer.from("x"), { keyGroups }), fixedDeps(), 0),
       )
       expect([e.code, e.message, e.hint]).toEqual([
         "CONFIG",
@@ -74,7 +62,7 @@ describe("encryptBinaryPieces at its edges", () => {
     // One group with a key and one without: not this check (the wrap step refuses it, as sops does).
     expect(
       await failureOf(
-        encryptBinaryPieces(request(Buffer.from("x"), { keyGroups: [[fakeAge], []] }), fixedDeps(), 0),
+        encryptBinaryPieces(binaryRequest(Buffer.from("x"), { keyGroups: [[fakeAge], []] }), fixedDeps(), 0),
       ),
     ).toBe("KEY_WRAP: Could not generate data key: [empty key group provided]")
   })
@@ -91,7 +79,7 @@ describe("encryptBinaryPieces at its edges", () => {
       },
     }
     const plain = Buffer.from("payload")
-    const req = request(plain, { keyGroups: [[backend]], call: { signal }, macOnlyEncrypted: true })
+    const req = binaryRequest(plain, { keyGroups: [[backend]], call: { signal }, macOnlyEncrypted: true })
     const got = joined(await encryptBinaryPieces(req, fixedDeps(), 0))
     expect(seen).toEqual([{ signal }])
     expect(got).toBe(Buffer.from(await encryptDocument(req, fixedDeps())).toString("utf8"))
@@ -99,13 +87,13 @@ describe("encryptBinaryPieces at its edges", () => {
   })
 
   it("should hand over an empty file (the tree path seals it)", async () => {
-    expect(await encryptBinaryPieces(request(Buffer.alloc(0)), fixedDeps(), 0)).toBeNull()
+    expect(await encryptBinaryPieces(binaryRequest(Buffer.alloc(0)), fixedDeps(), 0)).toBeNull()
   })
 
   it("should hand over a file whose metadata holds the placeholder text", async () => {
     const odd = hexBackend("age", "@@sealbridge-binary-value@@")
     expect(
-      await encryptBinaryPieces(request(Buffer.from("x"), { keyGroups: [[odd]] }), fixedDeps(), 0),
+      await encryptBinaryPieces(binaryRequest(Buffer.from("x"), { keyGroups: [[odd]] }), fixedDeps(), 0),
     ).toBeNull()
   })
 })
@@ -115,7 +103,7 @@ describe("decryptBinaryFast at its edges", () => {
     const file = await seal(Buffer.from("hello"))
     const r = recordingOpeners()
     const open = async (extra: Partial<DecryptRequest>, min: number): Promise<string> => {
-      const out = await decryptBinaryFast(openReq(file, r.openers, extra), min)
+      const out = await decryptBinaryFast(binaryOpenRequest(file, r.openers, extra), min)
       return out === null ? "null" : Buffer.from(out).toString("utf8")
     }
     expect(await open({}, file.length)).toBe("hello")
@@ -132,7 +120,7 @@ describe("decryptBinaryFast at its edges", () => {
     const signal = new AbortController().signal
     const r = recordingOpeners()
     const out = await decryptBinaryFast(
-      openReq(file, r.openers, { decryptionOrder: ["pgp"], call: { signal } }),
+      binaryOpenRequest(file, r.openers, { decryptionOrder: ["pgp"], call: { signal } }),
       0,
     )
     expect(Buffer.from(out ?? []).toString()).toBe("secret bytes")
@@ -140,10 +128,10 @@ describe("decryptBinaryFast at its edges", () => {
     expect(r.opts).toEqual([{ signal }])
     expect(wiped(r.keys[0])).toBe(true)
     const d = recordingOpeners()
-    await decryptBinaryFast(openReq(file, d.openers), 0)
+    await decryptBinaryFast(binaryOpenRequest(file, d.openers), 0)
     expect(d.calls).toEqual(["age"])
     const none: KeyOpener = { kind: "age", unwrap: () => Promise.resolve(null) }
-    expect(await failureOf(decryptBinaryFast(openReq(await seal(plain), [none]), 0))).toMatch(
+    expect(await failureOf(decryptBinaryFast(binaryOpenRequest(await seal(plain), [none]), 0))).toMatch(
       /^NO_KEY: blob\.bin: failed to get the data key required to decrypt the file\n/,
     )
   })
@@ -153,7 +141,7 @@ describe("decryptBinaryFast at its edges", () => {
     const at = file.indexOf("data:") + 10
     const bad = Buffer.from(file.slice(0, at) + (file[at] === "A" ? "B" : "A") + file.slice(at + 1))
     const r = recordingOpeners()
-    const e = await rejectionOf(decryptBinaryFast(openReq(bad, r.openers), 0))
+    const e = await rejectionOf(decryptBinaryFast(binaryOpenRequest(bad, r.openers), 0))
     expect([e.code, e.message, e.hint]).toEqual([
       "DECRYPT",
       "blob.bin: data: cannot be decrypted (tampered, or moved from another key)",
@@ -162,28 +150,28 @@ describe("decryptBinaryFast at its edges", () => {
     expect(e.cause).toBeInstanceOf(Error)
     expect(wiped(r.keys[0])).toBe(true)
     // The tree path says the same.
-    expect(await failureOf(decryptDocument(openReq(bad, r.openers)))).toBe(`DECRYPT: ${e.message}`)
+    expect(await failureOf(decryptDocument(binaryOpenRequest(bad, r.openers)))).toBe(`DECRYPT: ${e.message}`)
   })
 
   it("should open a mac_only_encrypted file, and fail its MAC as the tree path does", async () => {
     const plain = Buffer.from("mac only")
     const file = await seal(plain, { macOnlyEncrypted: true })
     const r = recordingOpeners()
-    expect(Buffer.from((await decryptBinaryFast(openReq(file, r.openers), 0)) ?? []).toString()).toBe(
-      "mac only",
-    )
+    expect(
+      Buffer.from((await decryptBinaryFast(binaryOpenRequest(file, r.openers), 0)) ?? []).toString(),
+    ).toBe("mac only")
     const other = (await seal(Buffer.from("mac onlY"), { macOnlyEncrypted: true })).toString("utf8")
     // This file's value with the other file's MAC (same key and IVs: the counter randomness).
     const macOf = (t: string): string => /"mac": "([^"]*)"/.exec(t)?.[1] ?? "-"
     const mixed = Buffer.from(file.toString("utf8").replace(macOf(file.toString("utf8")), macOf(other)))
-    expect(await failureOf(decryptBinaryFast(openReq(mixed, r.openers), 0))).toBe(
+    expect(await failureOf(decryptBinaryFast(binaryOpenRequest(mixed, r.openers), 0))).toBe(
       "MAC_MISMATCH: blob.bin: MAC mismatch",
     )
-    expect(await failureOf(decryptDocument(openReq(mixed, r.openers)))).toBe(
+    expect(await failureOf(decryptDocument(binaryOpenRequest(mixed, r.openers)))).toBe(
       "MAC_MISMATCH: blob.bin: MAC mismatch",
     )
     // --ignore-mac: opened.
-    const ignored = await decryptBinaryFast(openReq(mixed, r.openers, { ignoreMac: true }), 0)
+    const ignored = await decryptBinaryFast(binaryOpenRequest(mixed, r.openers, { ignoreMac: true }), 0)
     expect(Buffer.from(ignored ?? []).toString()).toBe("mac only")
   })
 
@@ -192,12 +180,12 @@ describe("decryptBinaryFast at its edges", () => {
     const file = await seal(plain)
     const r = recordingOpeners()
     const kept = Uint8Array.from(file)
-    const out = await decryptBinaryFast(openReq(kept, r.openers), 0)
+    const out = await decryptBinaryFast(binaryOpenRequest(kept, r.openers), 0)
     expect(Buffer.from(out ?? []).equals(plain)).toBe(true)
     expect(Buffer.from(kept).equals(file)).toBe(true)
     expect(out?.buffer).not.toBe(kept.buffer)
     const given = Uint8Array.from(file)
-    const over = await decryptBinaryFast(openReq(given, r.openers, { consumeInput: true }), 0)
+    const over = await decryptBinaryFast(binaryOpenRequest(given, r.openers, { consumeInput: true }), 0)
     expect(Buffer.from(over ?? []).equals(plain)).toBe(true)
     expect(over?.buffer).toBe(given.buffer)
     expect(over?.byteOffset).toBe(0)
@@ -209,7 +197,9 @@ describe("decryptBinaryFast at its edges", () => {
     const plain = Buffer.from(Array.from({ length: 49151 }, (_, i) => (i * 13) & 0xff))
     const file = await seal(plain)
     const r = recordingOpeners()
-    expect(Buffer.from((await decryptBinaryFast(openReq(file, r.openers), 0)) ?? []).equals(plain)).toBe(true)
+    expect(
+      Buffer.from((await decryptBinaryFast(binaryOpenRequest(file, r.openers), 0)) ?? []).equals(plain),
+    ).toBe(true)
     // Two pieces, padding (or a character base64 has not) inside the first: the tree path reads it.
     const big = (await seal(Buffer.alloc(60000, 5))).toString("latin1")
     const start = big.indexOf("data:") + 5
@@ -221,7 +211,7 @@ describe("decryptBinaryFast at its edges", () => {
       [start + 100, "!"],
     ] as const) {
       const bad = Buffer.from(big.slice(0, at) + c + big.slice(at + 1), "latin1")
-      expect(await decryptBinaryFast(openReq(bad, r.openers), 0)).toBeNull()
+      expect(await decryptBinaryFast(binaryOpenRequest(bad, r.openers), 0)).toBeNull()
     }
     expect(r.calls).toEqual(["age"])
   })
@@ -250,7 +240,10 @@ describe("decryptBinaryFast at its edges", () => {
     ]
     for (const [i, v] of variants.entries()) {
       expect(v, `variant ${i}`).not.toBe(file)
-      expect(await decryptBinaryFast(openReq(Buffer.from(v), r.openers), 0), `variant ${i}`).toBeNull()
+      expect(
+        await decryptBinaryFast(binaryOpenRequest(Buffer.from(v), r.openers), 0),
+        `variant ${i}`,
+      ).toBeNull()
     }
     expect(r.calls).toEqual([])
   })

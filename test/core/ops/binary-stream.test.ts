@@ -3,59 +3,21 @@ import { generateX25519Identity, identityToRecipient } from "age-encryption"
 import { describe, expect, it } from "vitest"
 import { BridgeError, ErrorCode } from "../../../src/errors.js"
 import { AgeBackend, AgeOpener } from "../../../src/keys/age.js"
-import type { KeyBackend, WrappedKey } from "../../../src/keys/backend.js"
 import { decryptBinaryFast } from "../../../src/ops/decrypt-binary.js"
-import { decryptDocument, type DecryptRequest } from "../../../src/ops/decrypt-document.js"
+import { decryptDocument } from "../../../src/ops/decrypt-document.js"
 import { encryptBinaryPieces } from "../../../src/ops/encrypt-binary.js"
-import { encryptDocument, type EncryptRequest } from "../../../src/ops/encrypt-document.js"
+import { encryptDocument } from "../../../src/ops/encrypt-document.js"
 import { PIECE_BYTES } from "../../../src/seal/seal-binary.js"
-import { fileLike } from "./stream-helpers.js"
+import { binaryOpenRequest, binaryRequest, fileLike, fixedDeps } from "./stream-helpers.js"
 
 // The streaming binary paths must write and read exactly what the tree paths do.
 
-/** Counter bytes: every call gives different, reproducible bytes. */
-function counterRandom(): (n: number) => Uint8Array {
-  let c = 0
-  return (n) => Uint8Array.from({ length: n }, () => c++ & 0xff)
-}
-const fakeAge: KeyBackend = {
-  kind: "age",
-  keyId: "age1fake",
-  wrap: (dataKey): Promise<WrappedKey> =>
-    Promise.resolve({ kind: "age", recipient: "age1fake", enc: Buffer.from(dataKey).toString("hex") }),
-}
-const deps = () => ({ now: () => new Date("2026-01-02T03:04:05Z"), randomBytes: counterRandom() })
-const request = (input: Uint8Array, keyGroups = [[fakeAge]], indent?: number): EncryptRequest => ({
-  input,
-  source: "blob.bin",
-  inputFormat: "binary",
-  outputFormat: "binary",
-  keyGroups,
-  shamirThreshold: 0,
-  rule: null,
-  macOnlyEncrypted: false,
-  ...(indent === undefined ? {} : { emit: { indent } }),
-})
 const joined = (pieces: Iterable<Uint8Array>): Buffer => Buffer.concat([...pieces])
 
 async function ageKeys(): Promise<{ backend: AgeBackend; opener: AgeOpener }> {
   const id = await generateX25519Identity()
   return { backend: new AgeBackend(await identityToRecipient(id)), opener: new AgeOpener([id]) }
 }
-
-const decryptReq = (
-  input: Uint8Array,
-  opener: AgeOpener,
-  extra: Partial<DecryptRequest> = {},
-): DecryptRequest => ({
-  input,
-  source: "blob.bin",
-  inputFormat: "binary",
-  outputFormat: "binary",
-  openers: [opener],
-  ignoreMac: false,
-  ...extra,
-})
 
 // Sizes around the piece boundary, where a wrong split would show.
 const sizes = fc.oneof(
@@ -68,11 +30,11 @@ describe("binary files sealed and opened in pieces", () => {
     "should seal byte for byte what the tree path seals, with the same randomness",
     async ({ size, seed, indent }) => {
       const input = Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed) & 0xff)
-      const req = request(input, [[fakeAge]], indent ?? undefined)
-      const pieces = await encryptBinaryPieces(req, deps(), 0)
+      const req = binaryRequest(input, indent === null ? {} : { emit: { indent } })
+      const pieces = await encryptBinaryPieces(req, fixedDeps(), 0)
       if (pieces === null) throw new Error("the streaming path did not apply")
       expect(joined(pieces).toString("utf8")).toBe(
-        Buffer.from(await encryptDocument(req, deps())).toString("utf8"),
+        Buffer.from(await encryptDocument(req, fixedDeps())).toString("utf8"),
       )
     },
   )
@@ -81,9 +43,9 @@ describe("binary files sealed and opened in pieces", () => {
     "should seal a file read in pieces byte for byte as the same bytes in memory, reading it twice",
     async ({ size, seed }) => {
       const input = Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed) & 0xff)
-      const whole = await encryptBinaryPieces(request(input), deps(), 0)
+      const whole = await encryptBinaryPieces(binaryRequest(input), fixedDeps(), 0)
       const file = fileLike(input)
-      const inPieces = await encryptBinaryPieces({ ...request(input), input: file }, deps(), 0)
+      const inPieces = await encryptBinaryPieces({ ...binaryRequest(input), input: file }, fixedDeps(), 0)
       if (whole === null || inPieces === null) throw new Error("the streaming path did not apply")
       expect(joined(inPieces).equals(joined(whole))).toBe(true)
       // Once for the MAC, once to encrypt: a read per piece each time, never the whole file at once.
@@ -99,14 +61,14 @@ describe("binary files sealed and opened in pieces", () => {
       const input = text
         ? Buffer.from("é".repeat(size))
         : Buffer.from(Array.from({ length: size }, (_, i) => (i * 7) & 0xff))
-      const sealed = await encryptDocument(request(input, [[backend]]), deps())
-      const slow = await decryptDocument(decryptReq(sealed, opener))
+      const sealed = await encryptDocument(binaryRequest(input, { keyGroups: [[backend]] }), fixedDeps())
+      const slow = await decryptDocument(binaryOpenRequest(sealed, [opener]))
       expect(Buffer.from(slow).equals(input)).toBe(true)
-      expect(Buffer.from((await decryptBinaryFast(decryptReq(sealed, opener), 0)) ?? []).equals(input)).toBe(
-        true,
-      )
+      expect(
+        Buffer.from((await decryptBinaryFast(binaryOpenRequest(sealed, [opener]), 0)) ?? []).equals(input),
+      ).toBe(true)
       const own = Uint8Array.from(sealed)
-      const consumed = await decryptBinaryFast(decryptReq(own, opener, { consumeInput: true }), 0)
+      const consumed = await decryptBinaryFast(binaryOpenRequest(own, [opener], { consumeInput: true }), 0)
       expect(Buffer.from(consumed ?? []).equals(input)).toBe(true)
       expect(Buffer.from(sealed).equals(Buffer.from(own))).toBe(false) // it really wrote over the input
     },
@@ -115,7 +77,9 @@ describe("binary files sealed and opened in pieces", () => {
   it("should refuse a changed value or MAC as the tree path does, and open with --ignore-mac", async () => {
     const { backend, opener } = await ageKeys()
     const input = Buffer.alloc(PIECE_BYTES * 2 + 5, 7)
-    const sealed = Buffer.from(await encryptDocument(request(input, [[backend]]), deps())).toString("utf8")
+    const sealed = Buffer.from(
+      await encryptDocument(binaryRequest(input, { keyGroups: [[backend]] }), fixedDeps()),
+    ).toString("utf8")
     const at = sealed.indexOf("data:") + 5 + 1000
     const flip = (s: string, i: number): string => s.slice(0, i) + (s[i] === "A" ? "B" : "A") + s.slice(i + 1)
     const bytes = (s: string): Uint8Array => Buffer.from(s)
@@ -124,33 +88,44 @@ describe("binary files sealed and opened in pieces", () => {
         () => "ok",
         (e: unknown) => (e instanceof BridgeError ? e.code : String(e)),
       )
-    expect(await codeOf(decryptBinaryFast(decryptReq(bytes(flip(sealed, at)), opener), 0))).toBe(
+    expect(await codeOf(decryptBinaryFast(binaryOpenRequest(bytes(flip(sealed, at)), [opener]), 0))).toBe(
       ErrorCode.Decrypt,
     )
-    expect(await codeOf(decryptDocument(decryptReq(bytes(flip(sealed, at)), opener)))).toBe(ErrorCode.Decrypt)
+    expect(await codeOf(decryptDocument(binaryOpenRequest(bytes(flip(sealed, at)), [opener])))).toBe(
+      ErrorCode.Decrypt,
+    )
     // A MAC sealed for other content: take the MAC of another file sealed with the same key.
     const macAt = sealed.indexOf('"mac": "ENC[AES256_GCM,data:') + 30
     const badMac = bytes(flip(sealed, macAt))
-    expect(await codeOf(decryptBinaryFast(decryptReq(badMac, opener), 0))).toBe(ErrorCode.MacMismatch)
-    expect(await codeOf(decryptDocument(decryptReq(badMac, opener)))).toBe(ErrorCode.MacMismatch)
-    const opened = await decryptBinaryFast(decryptReq(badMac, opener, { ignoreMac: true }), 0)
+    expect(await codeOf(decryptBinaryFast(binaryOpenRequest(badMac, [opener]), 0))).toBe(
+      ErrorCode.MacMismatch,
+    )
+    expect(await codeOf(decryptDocument(binaryOpenRequest(badMac, [opener])))).toBe(ErrorCode.MacMismatch)
+    const opened = await decryptBinaryFast(binaryOpenRequest(badMac, [opener], { ignoreMac: true }), 0)
     expect(Buffer.from(opened ?? []).equals(input)).toBe(true)
   })
 
   it("should hand over (null) what is not a plain sealed binary layout or request", async () => {
     const { backend, opener } = await ageKeys()
-    const sealed = Buffer.from(await encryptDocument(request(Buffer.from("hello"), [[backend]]), deps()))
+    const sealed = Buffer.from(
+      await encryptDocument(binaryRequest(Buffer.from("hello"), { keyGroups: [[backend]] }), fixedDeps()),
+    )
     const text = sealed.toString("utf8")
     // sops' order is data first; a file with the metadata first goes the tree path.
     const doc = JSON.parse(text) as { sops: unknown; data: string }
     const reordered = JSON.stringify({ sops: doc.sops, data: doc.data })
-    expect(await decryptBinaryFast(decryptReq(Buffer.from(reordered), opener), 0)).toBeNull()
+    expect(await decryptBinaryFast(binaryOpenRequest(Buffer.from(reordered), [opener]), 0)).toBeNull()
     expect(
-      await decryptBinaryFast(decryptReq(sealed, opener, { extract: [{ kind: "key", key: "data" }] }), 0),
+      await decryptBinaryFast(
+        binaryOpenRequest(sealed, [opener], { extract: [{ kind: "key", key: "data" }] }),
+        0,
+      ),
     ).toBeNull()
-    expect(await decryptBinaryFast(decryptReq(sealed, opener, { outputFormat: "json" }), 0)).toBeNull()
-    expect(await decryptBinaryFast(decryptReq(sealed, opener))).toBeNull() // below the size threshold
-    expect(await encryptBinaryPieces(request(Buffer.alloc(0)), deps(), 0)).toBeNull()
-    expect(await encryptBinaryPieces(request(Buffer.from("small")), deps())).toBeNull()
+    expect(
+      await decryptBinaryFast(binaryOpenRequest(sealed, [opener], { outputFormat: "json" }), 0),
+    ).toBeNull()
+    expect(await decryptBinaryFast(binaryOpenRequest(sealed, [opener]))).toBeNull() // below the size threshold
+    expect(await encryptBinaryPieces(binaryRequest(Buffer.alloc(0)), fixedDeps(), 0)).toBeNull()
+    expect(await encryptBinaryPieces(binaryRequest(Buffer.from("small")), fixedDeps())).toBeNull()
   })
 })

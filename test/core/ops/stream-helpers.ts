@@ -1,8 +1,9 @@
 import fc from "fast-check"
 import { BytesSource, type ByteSource } from "../../../src/formats/byte-source.js"
-import type { KeyBackend } from "../../../src/keys/backend.js"
+import type { KeyBackend, KeyOpener } from "../../../src/keys/backend.js"
 import type { FormatName } from "../../../src/formats/format.js"
 import type { PieceProducer } from "../../../src/formats/piece-sink.js"
+import type { DecryptRequest } from "../../../src/ops/decrypt-document.js"
 import type { EncryptRequest } from "../../../src/ops/encrypt-document.js"
 import { RuleKind, type SelectionRule } from "../../../src/seal/metadata-types.js"
 import { fakeAge } from "../../helpers/hex-keys.js"
@@ -43,6 +44,34 @@ export function sealRequest(
     ...(opts.indent === undefined || opts.indent === null ? {} : { emit: { indent: opts.indent } }),
   }
 }
+
+/** A request to seal `input` as a binary file (blob.bin) with the fake age key; `extra` overrides. */
+export const binaryRequest = (input: Uint8Array, extra: Partial<EncryptRequest> = {}): EncryptRequest => ({
+  input,
+  source: "blob.bin",
+  inputFormat: "binary",
+  outputFormat: "binary",
+  keyGroups: [[fakeAge]],
+  shamirThreshold: 0,
+  rule: null,
+  macOnlyEncrypted: false,
+  ...extra,
+})
+
+/** A request to open the sealed binary file `input` (blob.bin) with `openers`; `extra` overrides. */
+export const binaryOpenRequest = (
+  input: Uint8Array,
+  openers: KeyOpener[],
+  extra: Partial<DecryptRequest> = {},
+): DecryptRequest => ({
+  input,
+  source: "blob.bin",
+  inputFormat: "binary",
+  outputFormat: "binary",
+  openers,
+  ignoreMac: false,
+  ...extra,
+})
 
 export function produced(producer: PieceProducer): string {
   const pieces: Uint8Array[] = []

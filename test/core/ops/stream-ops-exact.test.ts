@@ -9,9 +9,9 @@ import { encryptDocument } from "../../../src/ops/encrypt-document.js"
 import { encryptStreamed } from "../../../src/ops/encrypt-stream.js"
 import { RuleKind } from "../../../src/seal/metadata-types.js"
 import { sealBytes } from "../../../src/seal/value-cipher.js"
+import { failureOf } from "../../helpers/error-of.js"
 import { fakeAge, fakePgp, recordingOpeners, wiped } from "../../helpers/hex-keys.js"
 import { fileLike, fixedDeps, produced, sealRequest } from "./stream-helpers.js"
-import { failureOf } from "../../helpers/error-of.js"
 
 // The one-pass seal and open (src/ops/encrypt-stream.ts, decrypt-stream.ts) at their edges:
 // the size thresholds, the requests they hand over (null) to the tree path, the key calls they
