@@ -1,33 +1,12 @@
 import { describe, expect, it } from "vitest"
 import { readYamlCst } from "../../../src/formats/yaml-cst-read.js"
 import { readYaml } from "../../../src/formats/yaml-read.js"
-import {
-  bool,
-  comment,
-  entry,
-  int,
-  list,
-  map,
-  nul,
-  str,
-  time,
-  type Branch,
-  type ListItem,
-  type MapItem,
-  type TreeNode,
-} from "../../../src/tree/node.js"
+import { bool, nul, str, time, type Branch } from "../../../src/tree/node.js"
+import { c, doc, e, i, inl, l, m } from "../../helpers/tree-shorthand.js"
 
 // The CST YAML reader (yaml-cst-read.ts) word for word (issue 8, mutation testing): the block
 // subset it reads, each with the exact tree (the document reader's too), and each shape outside
 // it, which it must hand over (null) for the document reader to read or refuse.
-
-const m = (...items: MapItem[]): TreeNode => map(items)
-const l = (...items: ListItem[]): TreeNode => list(items)
-const e = entry
-const c = (text: string): MapItem & ListItem => comment(text)
-const inl = (text: string): MapItem & ListItem => comment(text, true)
-const i = (n: number): TreeNode => int(BigInt(n))
-const doc = (...items: MapItem[]): Branch[] => [map(items)]
 
 describe("YAML CST reader: what it reads", () => {
   it.each<[string, string, Branch[]]>([

@@ -2,34 +2,14 @@ import { describe, expect, it } from "vitest"
 import { FormatError } from "../../../src/errors.js"
 import { readYamlCst } from "../../../src/formats/yaml-cst-read.js"
 import { readYaml } from "../../../src/formats/yaml-read.js"
-import {
-  comment,
-  entry,
-  float,
-  int,
-  list,
-  map,
-  nul,
-  str,
-  time,
-  type Branch,
-  type ListItem,
-  type MapItem,
-  type TreeNode,
-} from "../../../src/tree/node.js"
+import { float, map, nul, str, time, type Branch } from "../../../src/tree/node.js"
+import { c, doc, e, i, inl, l, m } from "../../helpers/tree-shorthand.js"
 import { errorOf } from "../../helpers/error-of.js"
 
 // The document-model YAML reader (yaml-read.ts) word for word (issue 8, mutation testing): where
 // each comment goes, how each scalar is typed, anchors and merge keys, empty documents, and every
 // error with its exact message and line. The CST reader must give the same tree or hand over.
 
-const m = (...items: MapItem[]): TreeNode => map(items)
-const l = (...items: ListItem[]): TreeNode => list(items)
-const e = entry
-const c = (text: string): MapItem & ListItem => comment(text)
-const inl = (text: string): MapItem & ListItem => comment(text, true)
-const i = (n: number): TreeNode => int(BigInt(n))
-const doc = (...items: MapItem[]): Branch[] => [map(items)]
 const read = (text: string): Branch[] => readYaml(text, "t.yaml")
 
 // [text, the branches, whether the CST reader takes it (else it must hand over: null)]
