@@ -5,8 +5,8 @@ import { emitJson } from "../../../src/formats/json-emit.js"
 import { parseJson } from "../../../src/formats/json-parse.js"
 import { streamJson, streamJsonFrom, streamOpenJson } from "../../../src/formats/json-stream.js"
 import { PieceSink } from "../../../src/formats/piece-sink.js"
-import type { Scalar } from "../../../src/tree/node.js"
 import { checkOnly, type StreamWalker } from "../../../src/tree/stream-walk.js"
+import { recordingWalker, textSink } from "../../helpers/stream-recorder.js"
 import { jsonDocument } from "../ops/json-docs.js"
 
 // The one-pass JSON reader and writer (issue 8, mutation testing): the exact text it writes, the
@@ -14,23 +14,8 @@ import { jsonDocument } from "../ops/json-docs.js"
 // over to the tree path (false / null), each read whole and in pieces of every small size.
 
 /** A walker that records the walk and marks each string it is handed (as a sealer replaces it). */
-function recorder(): { events: string[]; walker: StreamWalker } {
-  const events: string[] = []
-  const show = (v: Scalar): string =>
-    v.kind === "null" ? "null" : `${v.kind}:${v.kind === "bytes" ? "?" : String(v.value)}`
-  const walker: StreamWalker = {
-    open: (kind) => void events.push(`open ${kind}`),
-    close: () => void events.push("close"),
-    key: (k) => void events.push(`key ${k}`),
-    item: (isEntry) => void events.push(`item ${isEntry}`),
-    leaf: (v) => {
-      events.push(`leaf ${show(v)}`)
-      return v.kind === "string" ? { kind: "string", value: `E(${v.value})` } : v
-    },
-    comment: (t) => t,
-  }
-  return { events, walker }
-}
+const recorder = (): { events: string[]; walker: StreamWalker } =>
+  recordingWalker({ leaf: (v) => (v.kind === "string" ? { kind: "string", value: `E(${v.value})` } : v) })
 
 /** A source that is not a BytesSource, recording the length of each read. */
 function fileLike(bytes: Uint8Array): ByteSource & { readonly reads: number[] } {
@@ -55,15 +40,13 @@ interface Sealed {
 /** streamJson with a recording walker: whether it applied, the text written, the walk. */
 function seal(doc: string, indent = "    ", piece?: number): Sealed {
   const { events, walker } = recorder()
-  const out: Buffer[] = []
-  const sink = new PieceSink((p) => out.push(Buffer.from(p)))
+  const { sink, text } = textSink()
   const bytes = Buffer.from(doc)
   const ok =
     piece === undefined
       ? streamJson(bytes, indent, walker, sink)
       : streamJsonFrom(fileLike(bytes), indent, walker, sink, piece)
-  sink.flush()
-  return { ok, text: Buffer.concat(out).toString(), events }
+  return { ok, text: text(), events }
 }
 
 interface Opened {
@@ -74,11 +57,9 @@ interface Opened {
 
 function open(doc: string, indent = "    ", piece?: number): Opened {
   const { events, walker } = recorder()
-  const out: Buffer[] = []
-  const sink = new PieceSink((p) => out.push(Buffer.from(p)))
+  const { sink, text } = textSink()
   const at = streamOpenJson(new BytesSource(Buffer.from(doc)), indent, walker, sink, piece)
-  sink.flush()
-  return { at, text: Buffer.concat(out).toString(), events }
+  return { at, text: text(), events }
 }
 
 const PIECES = [1, 2, 3, 5, 8]
@@ -329,10 +310,9 @@ describe("streamJson (sealing)", () => {
         fc.constantFrom("  ", "\t"),
         fc.integer({ min: 1, max: 7 }),
         (doc, indent, piece) => {
-          const out: Buffer[] = []
-          const sink = new PieceSink((p) => out.push(Buffer.from(p)))
+          const { sink, text } = textSink()
           const ok = streamJsonFrom(fileLike(Buffer.from(doc)), indent, checkOnly, sink, piece)
-          sink.flush()
+          const written = text()
           let tree: string | null
           try {
             tree = emitJson(parseJson(doc, "f", { rest: "ignore" }), indent)
@@ -341,8 +321,7 @@ describe("streamJson (sealing)", () => {
           }
           if (!ok) return
           if (tree === null) throw new Error(`the stream read what the tree path refuses: ${doc}`)
-          const text = Buffer.concat(out).toString()
-          expect(text).toBe(tree === "{}" ? "{\n" : `${tree.slice(0, -2)},\n`)
+          expect(written).toBe(tree === "{}" ? "{\n" : `${tree.slice(0, -2)},\n`)
         },
       ),
       { numRuns: 60 },

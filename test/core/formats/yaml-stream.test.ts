@@ -1,12 +1,12 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { BytesSource, type ByteSource } from "../../../src/formats/byte-source.js"
 import { PieceSink } from "../../../src/formats/piece-sink.js"
 import { readYamlLines } from "../../../src/formats/yaml-line-read.js"
 import { streamYaml, streamYamlFrom } from "../../../src/formats/yaml-stream.js"
 import { writeYaml } from "../../../src/formats/yaml-write.js"
-import type { Scalar } from "../../../src/tree/node.js"
 import { checkOnly, type StreamWalker } from "../../../src/tree/stream-walk.js"
+import { recordingWalker, textSink } from "../../helpers/stream-recorder.js"
+import { fileLike } from "../ops/stream-helpers.js"
 import { yamlDoc } from "./yaml-docs.js"
 
 // The one-pass YAML writer (issue 8, mutation testing): the exact text it writes for each shape
@@ -14,31 +14,12 @@ import { yamlDoc } from "./yaml-docs.js"
 // byte-order mark and byte ranges, whole and in pieces; and, for random documents, exactly what
 // yaml-write.ts writes for the tree the line reader reads.
 
-function recorder(): { events: string[]; walker: StreamWalker } {
-  const events: string[] = []
-  const show = (v: Scalar): string =>
-    v.kind === "null" ? "null" : `${v.kind}:${v.kind === "bytes" ? "?" : String(v.value)}`
-  const walker: StreamWalker = {
-    open: (kind) => void events.push(`open ${kind}`),
-    close: () => void events.push("close"),
-    key: (k) => void events.push(`key ${k}`),
-    item: (isEntry) => void events.push(`item ${isEntry}`),
-    leaf: (v) => {
-      events.push(`leaf ${show(v)}`)
-      return v.kind === "string" && v.value === "s" ? { kind: "string", value: "S" } : v
-    },
-    comment: (t) => {
-      events.push(`comment ${t}`)
-      return t === " c" ? " C" : t
-    },
-  }
-  return { events, walker }
-}
-
-function fileLike(bytes: Uint8Array): ByteSource {
-  const inner = new BytesSource(bytes)
-  return { size: inner.size, read: (into, at) => inner.read(into, at) }
-}
+/** A walker that records the walk and marks the string "s" and the comment " c" (as a sealer replaces them). */
+const recorder = (): { events: string[]; walker: StreamWalker } =>
+  recordingWalker({
+    leaf: (v) => (v.kind === "string" && v.value === "s" ? { kind: "string", value: "S" } : v),
+    comment: (t) => (t === " c" ? " C" : t),
+  })
 
 interface Written {
   ok: boolean
@@ -53,8 +34,7 @@ function write(
   range: { start?: number; end?: number } = {},
 ): Written {
   const { events, walker } = recorder()
-  const out: Buffer[] = []
-  const sink = new PieceSink((p) => out.push(Buffer.from(p)))
+  const { sink, text } = textSink()
   const bytes = typeof doc === "string" ? Buffer.from(doc) : doc
   const ok =
     piece === undefined && range.start === undefined && range.end === undefined
@@ -67,8 +47,7 @@ function write(
           sink,
           false,
         )
-  sink.flush()
-  return { ok, text: Buffer.concat(out).toString(), events }
+  return { ok, text: text(), events }
 }
 
 /** The same whole and in pieces of a few small sizes. */
@@ -263,12 +242,11 @@ describe("streamYaml (writing)", () => {
     fc.assert(
       fc.property(yamlDoc, fc.constantFrom(2, 4), fc.integer({ min: 1, max: 9 }), (doc, best, piece) => {
         const tree = readYamlLines(doc)
-        const out: Buffer[] = []
-        const sink = new PieceSink((p) => out.push(Buffer.from(p)))
+        const { sink, text } = textSink()
         const ok = streamYamlFrom(fileLike(Buffer.from(doc)), { piece }, best, checkOnly, sink, false)
-        sink.flush()
+        const written = text()
         expect(ok).toBe(tree !== null)
-        if (tree !== null) expect(Buffer.concat(out).toString()).toBe(writeYaml(tree, best))
+        if (tree !== null) expect(written).toBe(writeYaml(tree, best))
       }),
       { numRuns: 60 },
     )
