@@ -45,6 +45,22 @@ export function sealRequest(
   }
 }
 
+/** The request to open `input`, a sealed file of `format` (doc.<format>), with `openers`; `extra` overrides. */
+export const openRequest = (
+  input: Uint8Array,
+  format: FormatName,
+  openers: KeyOpener[],
+  extra: Partial<DecryptRequest> = {},
+): DecryptRequest => ({
+  input,
+  source: `doc.${format}`,
+  inputFormat: format,
+  outputFormat: format,
+  openers,
+  ignoreMac: false,
+  ...extra,
+})
+
 /** A request to seal `input` as a binary file (blob.bin) with the fake age key; `extra` overrides. */
 export const binaryRequest = (input: Uint8Array, extra: Partial<EncryptRequest> = {}): EncryptRequest => ({
   input,

@@ -3,7 +3,7 @@ import { BridgeError, ErrorCode } from "../../../src/errors.js"
 import { BytesSource, type ByteSource } from "../../../src/formats/byte-source.js"
 import type { FormatName } from "../../../src/formats/format.js"
 import type { CallOptions, KeyBackend, KeyOpener } from "../../../src/keys/backend.js"
-import { decryptDocument, type DecryptRequest } from "../../../src/ops/decrypt-document.js"
+import { decryptDocument } from "../../../src/ops/decrypt-document.js"
 import { decryptStreamed, openStreamed } from "../../../src/ops/decrypt-stream.js"
 import { encryptDocument } from "../../../src/ops/encrypt-document.js"
 import { encryptStreamed } from "../../../src/ops/encrypt-stream.js"
@@ -11,7 +11,7 @@ import { RuleKind } from "../../../src/seal/metadata-types.js"
 import { sealBytes } from "../../../src/seal/value-cipher.js"
 import { failureOf } from "../../helpers/error-of.js"
 import { fakeAge, fakePgp, recordingOpeners, wiped } from "../../helpers/hex-keys.js"
-import { fileLike, fixedDeps, produced, sealRequest } from "./stream-helpers.js"
+import { fileLike, fixedDeps, openRequest, produced, sealRequest } from "./stream-helpers.js"
 
 // The one-pass seal and open (src/ops/encrypt-stream.ts, decrypt-stream.ts) at their edges:
 // the size thresholds, the requests they hand over (null) to the tree path, the key calls they
@@ -178,20 +178,6 @@ async function sealedFile(
     await encryptDocument(sealRequest(Buffer.from(doc), format, { keyGroups: groups }), fixedDeps()),
   )
 }
-const openReq = (
-  input: Uint8Array,
-  format: FormatName,
-  openers: KeyOpener[],
-  extra: Partial<DecryptRequest> = {},
-): DecryptRequest => ({
-  input,
-  source: `doc.${format}`,
-  inputFormat: format,
-  outputFormat: format,
-  openers,
-  ignoreMac: false,
-  ...extra,
-})
 const text = (pieces: Uint8Array[] | null): string =>
   pieces === null ? "null" : Buffer.concat(pieces).toString("utf8")
 
@@ -203,21 +189,23 @@ describe("openStreamed and decryptStreamed at their edges", () => {
     it(`${format}: should open a file of exactly the threshold size, and hand over a smaller one`, async () => {
       const file = await sealedFile(doc, format)
       const r = recordingOpeners()
-      const want = Buffer.from(await decryptDocument(openReq(file, format, r.openers))).toString("utf8")
-      expect(text(await decryptStreamed(openReq(file, format, r.openers), file.length))).toBe(want)
-      expect(await decryptStreamed(openReq(file, format, r.openers), file.length + 1)).toBeNull()
+      const want = Buffer.from(await decryptDocument(openRequest(file, format, r.openers))).toString("utf8")
+      expect(text(await decryptStreamed(openRequest(file, format, r.openers), file.length))).toBe(want)
+      expect(await decryptStreamed(openRequest(file, format, r.openers), file.length + 1)).toBeNull()
       // Without a threshold: 1 MiB.
-      expect(await openStreamed(openReq(file, format, r.openers), new BytesSource(file))).toBeNull()
-      expect(await openStreamed(openReq(file, format, r.openers), new BytesSource(file), {})).toBeNull()
+      expect(await openStreamed(openRequest(file, format, r.openers), new BytesSource(file))).toBeNull()
+      expect(await openStreamed(openRequest(file, format, r.openers), new BytesSource(file), {})).toBeNull()
       // An empty --extract path is no extraction.
-      expect(text(await decryptStreamed(openReq(file, format, r.openers, { extract: [] }), 0))).toBe(want)
+      expect(text(await decryptStreamed(openRequest(file, format, r.openers, { extract: [] }), 0))).toBe(want)
       const path = { extract: [{ kind: "key" as const, key: "a" }] }
-      expect(await decryptStreamed(openReq(file, format, r.openers, path), 0)).toBeNull()
+      expect(await decryptStreamed(openRequest(file, format, r.openers, path), 0)).toBeNull()
       const other = format === "json" ? "yaml" : "json"
-      expect(await decryptStreamed(openReq(file, format, r.openers, { outputFormat: other }), 0)).toBeNull()
+      expect(
+        await decryptStreamed(openRequest(file, format, r.openers, { outputFormat: other }), 0),
+      ).toBeNull()
       // Only JSON and YAML: the same bytes as dotenv or ini are not for this path.
       for (const as of ["dotenv", "ini"] as const)
-        expect(await decryptStreamed(openReq(file, as, r.openers), 0)).toBeNull()
+        expect(await decryptStreamed(openRequest(file, as, r.openers), 0)).toBeNull()
       // Three opened: at the threshold, with the empty path, and the tree path's.
       expect(r.calls).toEqual(["age", "age", "age"])
     })
@@ -226,7 +214,7 @@ describe("openStreamed and decryptStreamed at their edges", () => {
       const file = await sealedFile(format === "json" ? JSON_DOC : YAML_DOC, format)
       const r = recordingOpeners()
       for (const indent of [2, 4, 6]) {
-        const req = openReq(file, format, r.openers, { emit: { indent } })
+        const req = openRequest(file, format, r.openers, { emit: { indent } })
         const want = Buffer.from(await decryptDocument(req)).toString("utf8")
         expect(text(await decryptStreamed(req, 0))).toBe(want)
       }
@@ -237,9 +225,9 @@ describe("openStreamed and decryptStreamed at their edges", () => {
       const r = recordingOpeners()
       const reads = vi.spyOn(BytesSource.prototype, "read")
       try {
-        const whole = text(await decryptStreamed(openReq(file, format, r.openers), 0))
+        const whole = text(await decryptStreamed(openRequest(file, format, r.openers), 0))
         expect(reads).not.toHaveBeenCalled()
-        expect(text(await decryptStreamed(openReq(file, format, r.openers), 0, 7))).toBe(whole)
+        expect(text(await decryptStreamed(openRequest(file, format, r.openers), 0, 7))).toBe(whole)
         // Each pass starts with one piece at 0 (the window then grows over a long token).
         expect(reads.mock.calls.filter(([, at]) => at === 0).map(([into]) => into.length)).toEqual([7, 7])
         reads.mockClear()
@@ -261,9 +249,9 @@ describe("openStreamed and decryptStreamed at their edges", () => {
       const signal = new AbortController().signal
       const r = recordingOpeners()
       const want = Buffer.from(
-        await decryptDocument(openReq(file, format, recordingOpeners().openers)),
+        await decryptDocument(openRequest(file, format, recordingOpeners().openers)),
       ).toString("utf8")
-      const req = openReq(file, format, r.openers, { decryptionOrder: ["pgp"], call: { signal } })
+      const req = openRequest(file, format, r.openers, { decryptionOrder: ["pgp"], call: { signal } })
       expect(text(await decryptStreamed(req, 0))).toBe(want)
       expect(r.calls).toEqual(["pgp"])
       expect(r.opts).toEqual([{ signal }])
@@ -271,7 +259,7 @@ describe("openStreamed and decryptStreamed at their edges", () => {
       expect(wiped(r.keys[0])).toBe(true)
       // The default order: age first.
       const d = recordingOpeners()
-      expect(text(await decryptStreamed(openReq(file, format, d.openers), 0))).toBe(want)
+      expect(text(await decryptStreamed(openRequest(file, format, d.openers), 0))).toBe(want)
       expect(d.calls).toEqual(["age"])
       expect(wiped(d.keys[0])).toBe(true)
     })
@@ -279,24 +267,26 @@ describe("openStreamed and decryptStreamed at their edges", () => {
     it(`${format}: should name the source when no key opens, and wipe the key when the MAC fails`, async () => {
       const file = await sealedFile(doc, format)
       const none: KeyOpener = { kind: "age", unwrap: () => Promise.resolve(null) }
-      expect(await failureOf(decryptStreamed(openReq(file, format, [none]), 0))).toMatch(
+      expect(await failureOf(decryptStreamed(openRequest(file, format, [none]), 0))).toMatch(
         new RegExp(`^NO_KEY: doc\\.${format}: failed to get the data key required to decrypt the file\\n`),
       )
       const edited = Buffer.from(file.toString("utf8").replace("clear", "CLEAR"))
       const r = recordingOpeners()
-      expect(await failureOf(decryptStreamed(openReq(edited, format, r.openers), 0))).toBe(
+      expect(await failureOf(decryptStreamed(openRequest(edited, format, r.openers), 0))).toBe(
         `MAC_MISMATCH: doc.${format}: MAC mismatch`,
       )
       expect(wiped(r.keys[0])).toBe(true)
       // --ignore-mac: opened, the edit kept.
-      const opened = text(await decryptStreamed(openReq(edited, format, r.openers, { ignoreMac: true }), 0))
+      const opened = text(
+        await decryptStreamed(openRequest(edited, format, r.openers, { ignoreMac: true }), 0),
+      )
       expect(opened).toContain("CLEAR")
     })
 
     it(`${format}: should run twice over the same bytes with the same digest, and keep the key until dispose`, async () => {
       const file = await sealedFile(doc, format)
       const r = recordingOpeners()
-      const opening = await openStreamed(openReq(file, format, r.openers), new BytesSource(file), {
+      const opening = await openStreamed(openRequest(file, format, r.openers), new BytesSource(file), {
         minBytes: 0,
       })
       if (opening === null) throw new Error("the one-pass path did not apply")
@@ -305,7 +295,7 @@ describe("openStreamed and decryptStreamed at their edges", () => {
       expect(opening.run((p) => out.push(p))).toBe(first)
       expect(first).toMatch(/^[0-9A-F]{128}$/)
       expect(text(out)).toBe(
-        Buffer.from(await decryptDocument(openReq(file, format, r.openers))).toString("utf8"),
+        Buffer.from(await decryptDocument(openRequest(file, format, r.openers))).toString("utf8"),
       )
       expect(wiped(r.keys[0])).toBe(false)
       opening.dispose()
@@ -316,12 +306,12 @@ describe("openStreamed and decryptStreamed at their edges", () => {
   it("should hand over other formats, and JSON whose metadata is not a map or not sops metadata", async () => {
     const r = recordingOpeners()
     const env = await sealedFile("A=1\n", "dotenv")
-    expect(await decryptStreamed(openReq(env, "dotenv", r.openers), 0)).toBeNull()
+    expect(await decryptStreamed(openRequest(env, "dotenv", r.openers), 0)).toBeNull()
     const file = await sealedFile(JSON_DOC, "json")
     const doc = JSON.parse(file.toString("utf8")) as Record<string, unknown>
     for (const sops of [1, "x", [], {}, { version: "3.13.2" }]) {
       const other = Buffer.from(JSON.stringify({ ...doc, sops }, null, "\t"))
-      expect(await decryptStreamed(openReq(other, "json", r.openers), 0)).toBeNull()
+      expect(await decryptStreamed(openRequest(other, "json", r.openers), 0)).toBeNull()
     }
     expect(r.calls).toEqual([])
   })
@@ -342,11 +332,11 @@ describe("openStreamed and decryptStreamed at their edges", () => {
       `${file}---\nextra: 1\n`,
     ]
     for (const v of variants)
-      expect(await decryptStreamed(openReq(Buffer.from(v), "yaml", r.openers), 0)).toBeNull()
+      expect(await decryptStreamed(openRequest(Buffer.from(v), "yaml", r.openers), 0)).toBeNull()
     expect(r.calls).toEqual([])
     // A duplicate top-level key in the data part: its first pass hands it over.
     const dup = `a: 1\n${file}`
-    expect(await decryptStreamed(openReq(Buffer.from(dup), "yaml", r.openers), 0)).toBeNull()
+    expect(await decryptStreamed(openRequest(Buffer.from(dup), "yaml", r.openers), 0)).toBeNull()
   })
 
   it("should hand over (null) a value the output format cannot write, before the MAC is checked", async () => {
@@ -356,13 +346,13 @@ describe("openStreamed and decryptStreamed at their edges", () => {
     const edited = Buffer.from(file.replace(/"a": "ENC\[[^"]*"/, `"a": "${inf}"`))
     const r = recordingOpeners()
     for (const ignoreMac of [false, true])
-      expect(await decryptStreamed(openReq(edited, "json", r.openers, { ignoreMac }), 0)).toBeNull()
+      expect(await decryptStreamed(openRequest(edited, "json", r.openers, { ignoreMac }), 0)).toBeNull()
     // The tree path checks the MAC first, then cannot write the value (sops: the same words).
-    expect(await failureOf(decryptDocument(openReq(edited, "json", r.openers)))).toBe(
+    expect(await failureOf(decryptDocument(openRequest(edited, "json", r.openers)))).toBe(
       "MAC_MISMATCH: doc.json: MAC mismatch",
     )
-    expect(await failureOf(decryptDocument(openReq(edited, "json", r.openers, { ignoreMac: true })))).toMatch(
-      /^EMIT: error dumping file: json: unsupported value: /,
-    )
+    expect(
+      await failureOf(decryptDocument(openRequest(edited, "json", r.openers, { ignoreMac: true }))),
+    ).toMatch(/^EMIT: error dumping file: json: unsupported value: /)
   })
 })
