@@ -1,6 +1,8 @@
+import type { FormatName } from "../../src/formats/format.js"
 import type { CallOptions, KeyBackend, KeyOpener, WrappedKey } from "../../src/keys/backend.js"
 import { decryptDocument } from "../../src/ops/decrypt-document.js"
 import { encryptDocument } from "../../src/ops/encrypt-document.js"
+import type { SelectionRule } from "../../src/seal/metadata-types.js"
 
 // In-process stand-ins for master keys (unit tests of the ops that re-wrap or re-seal): the
 // "wrapped" key is the data key in base64 under a fake id, so a test can seal and open with no
@@ -65,21 +67,40 @@ export const fakeSealDeps = {
   randomBytes: (n: number): Uint8Array => crypto.getRandomValues(new Uint8Array(n)),
 }
 
-/** A YAML text sealed in-process for these master keys (sops' key groups, Shamir threshold). */
-export function sealYamlWith(text: string, groups: KeyBackend[][], threshold = 0): Promise<Uint8Array> {
+/** How sealWith seals: by default a YAML file in.yaml, no threshold, rule or mac_only_encrypted. */
+export interface SealOptions {
+  /** The file's name, as messages give it. */
+  source?: string
+  /** The input format, and the output format unless `outputFormat` is given. */
+  format?: FormatName
+  outputFormat?: FormatName
+  /** sops' Shamir threshold (0: all groups). */
+  threshold?: number
+  rule?: SelectionRule | null
+  macOnly?: boolean
+}
+
+/** A text sealed in-process for these master keys (sops' key groups), with the fixed clock. */
+export function sealWith(text: string, groups: KeyBackend[][], o: SealOptions = {}): Promise<Uint8Array> {
+  const format = o.format ?? "yaml"
   return encryptDocument(
     {
       input: new TextEncoder().encode(text),
-      source: "in.yaml",
-      inputFormat: "yaml",
-      outputFormat: "yaml",
+      source: o.source ?? "in.yaml",
+      inputFormat: format,
+      outputFormat: o.outputFormat ?? format,
       keyGroups: groups,
-      shamirThreshold: threshold,
-      rule: null,
-      macOnlyEncrypted: false,
+      shamirThreshold: o.threshold ?? 0,
+      rule: o.rule ?? null,
+      macOnlyEncrypted: o.macOnly ?? false,
     },
     fakeSealDeps,
   )
+}
+
+/** A YAML text sealed in-process for these master keys (sops' key groups, Shamir threshold). */
+export function sealYamlWith(text: string, groups: KeyBackend[][], threshold = 0): Promise<Uint8Array> {
+  return sealWith(text, groups, { threshold })
 }
 
 /** A sealed YAML opened in-process with the fake pgp keys `ids`; throws as decrypt does. */

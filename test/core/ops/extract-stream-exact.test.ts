@@ -2,10 +2,9 @@ import { describe, expect, it } from "vitest"
 import { BytesSource } from "../../../src/formats/byte-source.js"
 import type { FormatName } from "../../../src/formats/format.js"
 import type { DecryptRequest } from "../../../src/ops/decrypt-document.js"
-import { encryptDocument } from "../../../src/ops/encrypt-document.js"
 import { extractStreamed } from "../../../src/ops/extract-stream.js"
 import { parseExtractPath } from "../../../src/ops/extract.js"
-import { fakeBackend, fakeOpener, fakeSealDeps, type FakeOpener } from "../../helpers/fake-keys.js"
+import { fakeBackend, fakeOpener, sealWith, type FakeOpener } from "../../helpers/fake-keys.js"
 
 // extractStreamed's own decisions, exactly (issue 8: mutation testing of src/ops, part
 // `extract`): when the one-pass path applies (size against minBytes and its default, a path
@@ -20,21 +19,11 @@ const PLAIN = {
   json: '{"a":{"b":"secret","l":[1,"x"]}}',
 }
 
-async function sealed(format: FormatName): Promise<Uint8Array> {
-  return encryptDocument(
-    {
-      input: enc(format === "json" ? PLAIN.json : PLAIN.yaml),
-      source: `s.${format}`,
-      inputFormat: format,
-      outputFormat: format,
-      keyGroups: [[fakeBackend("pgp", "K")]],
-      shamirThreshold: 0,
-      rule: null,
-      macOnlyEncrypted: false,
-    },
-    fakeSealDeps,
-  )
-}
+const sealed = (format: FormatName): Promise<Uint8Array> =>
+  sealWith(format === "json" ? PLAIN.json : PLAIN.yaml, [[fakeBackend("pgp", "K")]], {
+    source: `s.${format}`,
+    format,
+  })
 
 const request = (
   format: FormatName,
@@ -141,19 +130,10 @@ describe("extractStreamed: errors while reading", () => {
   it("should hand a value the input format cannot write back to the tree path", async () => {
     // Infinity, sealed from YAML into a JSON file: JSON cannot hold it, so the one-pass reader
     // (which writes what it reads) gives up and the tree path decides.
-    const file = await encryptDocument(
-      {
-        input: enc("a: .inf\nb: x\n"),
-        source: "s.yaml",
-        inputFormat: "yaml",
-        outputFormat: "json",
-        keyGroups: [[fakeBackend("pgp", "K")]],
-        shamirThreshold: 0,
-        rule: null,
-        macOnlyEncrypted: false,
-      },
-      fakeSealDeps,
-    )
+    const file = await sealWith("a: .inf\nb: x\n", [[fakeBackend("pgp", "K")]], {
+      source: "s.yaml",
+      outputFormat: "json",
+    })
     const o = fakeOpener("pgp", ["K"])
     expect(
       await extractStreamed(request("json", `["b"]`, o), new BytesSource(file), { minBytes: 0 }),

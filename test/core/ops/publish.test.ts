@@ -4,7 +4,6 @@ import type { Destination, DestinationRule } from "../../../src/config/destinati
 import type { KeySpec } from "../../../src/config/key-spec.js"
 import { BridgeError } from "../../../src/errors.js"
 import type { KeyBackend } from "../../../src/keys/backend.js"
-import { encryptDocument } from "../../../src/ops/encrypt-document.js"
 import {
   preparePublish,
   vaultApiPath,
@@ -13,7 +12,14 @@ import {
   type PublishRequest,
 } from "../../../src/ops/publish.js"
 import { RuleKind } from "../../../src/seal/metadata-types.js"
-import { fakeBackend, fakeOpener, fakeSealDeps, openYamlWith, sealYamlWith } from "../../helpers/fake-keys.js"
+import {
+  fakeBackend,
+  fakeOpener,
+  fakeSealDeps,
+  openYamlWith,
+  sealWith,
+  sealYamlWith,
+} from "../../helpers/fake-keys.js"
 
 // publish's preparation in-process (issue 8: mutation testing of src/ops; the peers' suite
 // test/integration/publish.test.ts checks the uploads against sops): names, paths, the Vault
@@ -261,19 +267,10 @@ describe("preparePublish to S3, more", () => {
   })
 
   it("should store no rule in a binary file sealed again, as a binary file stores none", async () => {
-    const input = await encryptDocument(
-      {
-        input: enc("raw bytes\n"),
-        source: "in.bin",
-        inputFormat: "binary",
-        outputFormat: "binary",
-        keyGroups: [[fakeBackend("pgp", "OLD")]],
-        shamirThreshold: 0,
-        rule: null,
-        macOnlyEncrypted: false,
-      },
-      deps,
-    )
+    const input = await sealWith("raw bytes\n", [[fakeBackend("pgp", "OLD")]], {
+      source: "in.bin",
+      format: "binary",
+    })
     const rule: CreationRule = {
       ...noKeys,
       keyGroups: [[pgp("NEW")]],

@@ -4,13 +4,19 @@ import type { FormatName } from "../../../src/formats/format.js"
 import { formats } from "../../../src/formats/registry.js"
 import type { KeyBackend, WrappedKey } from "../../../src/keys/backend.js"
 import { EDIT_EXAMPLES } from "../../../src/ops/edit-example.js"
-import { encryptDocument } from "../../../src/ops/encrypt-document.js"
 import { resealDocument, type ResealRequest } from "../../../src/ops/reseal-document.js"
 import { rotateDocument, type RotateRequest } from "../../../src/ops/rotate-document.js"
 import { metadataFromTree } from "../../../src/seal/metadata.js"
 import type { SealMetadata, SelectionRule } from "../../../src/seal/metadata-types.js"
 import { bool, entry, float, list, map, str, type Branch } from "../../../src/tree/node.js"
-import { fakeBackend, fakeOpener, fakeSealDeps, openYamlWith } from "../../helpers/fake-keys.js"
+import {
+  fakeBackend,
+  fakeOpener,
+  fakeSealDeps,
+  openYamlWith,
+  sealWith,
+  type SealOptions,
+} from "../../helpers/fake-keys.js"
 import { rejectionOf } from "../../helpers/error-of.js"
 
 // set/unset/edit's re-seal and rotate in-process (issue 8, mutation testing of src/ops): what
@@ -21,26 +27,8 @@ const dec = (b: Uint8Array): string => new TextDecoder().decode(b)
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s)
 const PLAIN = "a: one\nb: two\nc:\n    d: three\n"
 
-interface SealOpts {
-  threshold?: number
-  rule?: SelectionRule | null
-  macOnly?: boolean
-  format?: FormatName
-}
-const seal = (text: string, groups: KeyBackend[][], o: SealOpts = {}): Promise<Uint8Array> =>
-  encryptDocument(
-    {
-      input: enc(text),
-      source: "in",
-      inputFormat: o.format ?? "yaml",
-      outputFormat: o.format ?? "yaml",
-      keyGroups: groups,
-      shamirThreshold: o.threshold ?? 0,
-      rule: o.rule ?? null,
-      macOnlyEncrypted: o.macOnly ?? false,
-    },
-    fakeSealDeps,
-  )
+const seal = (text: string, groups: KeyBackend[][], o: SealOptions = {}): Promise<Uint8Array> =>
+  sealWith(text, groups, { source: "in", ...o })
 const pgp = (...ids: string[]): KeyBackend[] => ids.map((id) => fakeBackend("pgp", id))
 
 const metaOf = (out: Uint8Array, format: FormatName = "yaml"): SealMetadata => {
