@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest"
-import { errorOf } from "../../helpers/error-of.js"
+import { bridgeErrorOf, errorOf } from "../../helpers/error-of.js"
 import { binaryFormat } from "../../../src/formats/binary.js"
 import { unflattenMetadata } from "../../../src/formats/flatten.js"
 import { KeySet } from "../../../src/formats/key-set.js"
 import { parseFormatName } from "../../../src/formats/registry.js"
-import { BridgeError } from "../../../src/errors.js"
 
 // Corners of the small format modules that mutants of the `small` part survived (issue 8):
 // a small KeySet's answers before the switch to hashes, the binary format's flags and an empty
@@ -76,14 +75,7 @@ describe("unflattenMetadata conflicts and list indices", () => {
 
 describe("parseFormatName", () => {
   it("should name the file types in its hint", () => {
-    let caught: unknown
-    try {
-      parseFormatName("toml")
-    } catch (e) {
-      caught = e
-    }
-    expect(caught).toBeInstanceOf(BridgeError)
-    expect(caught).toMatchObject({
+    expect(bridgeErrorOf(() => parseFormatName("toml"))).toMatchObject({
       code: "USAGE",
       message: 'unknown file type "toml"',
       hint: "use one of yaml, json, dotenv, ini, binary",

@@ -13,6 +13,7 @@ import {
 } from "../../../src/ops/update-keys.js"
 import type { SealMetadata } from "../../../src/seal/metadata-types.js"
 import { fakeBackend, fakeOpener, fakeSealDeps, openYamlWith, sealYamlWith } from "../../helpers/fake-keys.js"
+import { bridgeErrorOf } from "../../helpers/error-of.js"
 
 // updatekeys in-process (issue 8: mutation testing of src/ops; test/integration/updatekeys-interop
 // runs it beside sops): the plan, sops' text for it, and the re-wrap that leaves values alone.
@@ -154,14 +155,7 @@ const valuesAndMac = (text: string): string[] =>
 
 describe("readSealed", () => {
   it("should refuse a plain file with decrypt's hint", () => {
-    let err: unknown
-    try {
-      readSealed(enc(PLAIN), "f.yaml", "yaml")
-    } catch (e) {
-      err = e
-    }
-    expect(err).toBeInstanceOf(BridgeError)
-    expect(err).toMatchObject({
+    expect(bridgeErrorOf(() => readSealed(enc(PLAIN), "f.yaml", "yaml"))).toMatchObject({
       code: "NOT_SEALED",
       message: "f.yaml: sops metadata not found",
       hint: "the file is not sealed (or not in the format its extension says: try --input-type)",
