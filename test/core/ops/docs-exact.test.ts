@@ -44,6 +44,11 @@ const withoutCause = async (run: () => unknown): Promise<Failure> => {
   return { code, message, hint }
 }
 
+/** A callback that throws `err`, for the wrappers that catch and re-throw. */
+const throwing = (err: unknown) => (): never => {
+  throw err
+}
+
 const PLAIN = "a: 1\nb: two\nc_unencrypted: open\nl:\n    - x\n    - k: v\n"
 
 function sealReq(more: Partial<EncryptRequest> = {}): EncryptRequest {
@@ -300,30 +305,16 @@ describe("dumping", () => {
     const out = enc("x")
     expect(dumping(() => out)).toBe(out)
     const fmt = new BridgeError("FORMAT", "cannot write a list here")
-    expect(
-      await failure(() =>
-        dumping(() => {
-          throw fmt
-        }),
-      ),
-    ).toEqual({
+    expect(await failure(() => dumping(throwing(fmt)))).toEqual({
       code: "EMIT",
       message: "error dumping file: cannot write a list here",
       hint: "choose an output type that can hold this data (--output-type yaml or json)",
       cause: fmt,
     })
     const other = new BridgeError("DECRYPT", "no")
-    expect(() =>
-      dumping(() => {
-        throw other
-      }),
-    ).toThrow(other)
+    expect(() => dumping(throwing(other))).toThrow(other)
     const plain = new Error("boom")
-    expect(() =>
-      dumping(() => {
-        throw plain
-      }),
-    ).toThrow(plain)
+    expect(() => dumping(throwing(plain))).toThrow(plain)
   })
 })
 
@@ -386,30 +377,16 @@ describe("loadSealed and asSealedFormat", () => {
   it("should keep a format error's own hint and pass every other error on unchanged", async () => {
     expect(asSealedFormat(() => 42)).toBe(42)
     const hinted = new BridgeError("FORMAT", "bad", { hint: "own hint" })
-    expect(
-      await failure(() =>
-        asSealedFormat(() => {
-          throw hinted
-        }),
-      ),
-    ).toEqual({
+    expect(await failure(() => asSealedFormat(throwing(hinted)))).toEqual({
       code: "SEALED_FORMAT",
       message: "bad",
       hint: "own hint",
       cause: hinted,
     })
     const noKey = new BridgeError("NO_KEY", "none")
-    expect(() =>
-      asSealedFormat(() => {
-        throw noKey
-      }),
-    ).toThrow(noKey)
+    expect(() => asSealedFormat(throwing(noKey))).toThrow(noKey)
     const plain = new TypeError("t")
-    expect(() =>
-      asSealedFormat(() => {
-        throw plain
-      }),
-    ).toThrow(plain)
+    expect(() => asSealedFormat(throwing(plain))).toThrow(plain)
   })
 })
 
