@@ -216,6 +216,18 @@ describe("decryptBinaryFast at its edges", () => {
     expect(r.calls).toEqual(["age"])
   })
 
+  it("should open a sealed file written as compact JSON (no white space around the value)", async () => {
+    const plain = Buffer.from("compact binary")
+    const file = (await seal(plain)).toString("utf8")
+    const compact = JSON.stringify(JSON.parse(file) as unknown)
+    // `{"data":"ENC[AES256_GCM,data:` is 29 characters: the value starts off a multiple of four.
+    expect(compact.indexOf("data:") + 5).toBe(29)
+    const r = recordingOpeners()
+    const out = await decryptBinaryFast(binaryOpenRequest(Buffer.from(compact), r.openers), 0)
+    expect(Buffer.from(out ?? Buffer.from("null")).toString("utf8")).toBe("compact binary")
+    expect(r.calls).toEqual(["age"])
+  })
+
   it("should hand over layouts that are not one sealed `data` string sealed by the rule", async () => {
     const file = (await seal(Buffer.from("hello"))).toString("utf8")
     const r = recordingOpeners()
@@ -231,8 +243,13 @@ describe("decryptBinaryFast at its edges", () => {
       file.replace(`"data": "${data}",`, `"data": "${data}",\n\t"more": "x",`),
       // not sops metadata
       file.replace('"version": "3.13.2"', '"version": 3'),
-      // a rule that leaves `data` unsealed
+      // rules that leave `data` unsealed: by its key (the path the rule is asked about is `data`),
+      // and by a comment it does not have (a binary value has none)
       file.replace('"version": "3.13.2"', '"version": "3.13.2",\n\t\t"encrypted_regex": "^nothing$"'),
+      file.replace('"version": "3.13.2"', '"version": "3.13.2",\n\t\t"unencrypted_regex": "^data$"'),
+      file.replace('"version": "3.13.2"', '"version": "3.13.2",\n\t\t"encrypted_comment_regex": "."'),
+      // an IV of padding alone (no bytes: the envelope parser refuses it before the cipher could)
+      file.replace(/,iv:[^,]*,/, ",iv:====,"),
       // no `,iv:` after the value
       file.replace(",iv:", ",IV:"),
       // not JSON after the value
