@@ -38,8 +38,11 @@ export function jsonScalar(v: Scalar): string {
     case "null":
       return "null"
     case "float":
-      if (!Number.isFinite(v.value))
-        throw new FormatError("json", undefined, `unsupported value: ${String(v.value)}`)
+      if (!Number.isFinite(v.value)) {
+        // Go's encoding/json names the value as strconv does (sops 3.13.2: "unsupported value: +Inf").
+        const go = Number.isNaN(v.value) ? "NaN" : v.value > 0 ? "+Inf" : "-Inf"
+        throw new FormatError("json", undefined, `unsupported value: ${go}`)
+      }
       // JS and Go's encoding/json agree: shortest digits, exponent below 1e-6 and from 1e21.
       return Object.is(v.value, -0) ? "-0" : String(v.value)
   }
