@@ -25,6 +25,8 @@ type Flat =
       readonly value: boolean
       /** A flow value's own closes at the end of its events (its `]` or `}`): not the run's. */
       readonly own?: number
+      /** An empty value (`key:`): the content is its `:`. */
+      readonly empty?: boolean
     }
 
 /** A run to place: comment ordinals (among all comments) and where each goes. */
@@ -95,6 +97,12 @@ class Lines {
     const eol = this.#text.indexOf("\n", offset)
     return [...this.#text.slice(start, eol === -1 ? undefined : eol)].length
   }
+  /** The line of the last character before `offset` that is not white space. */
+  lastContentLine(offset: number): number {
+    let i = offset - 1
+    while (i > 0 && /[ \t\r\n]/.test(this.#text[i] as string)) i--
+    return this.at(i).line
+  }
   /** Whether a line break follows `offset`. */
   breakAfter(offset: number): boolean {
     return this.#text.indexOf("\n", offset) !== -1
@@ -120,7 +128,12 @@ function walk(token: CST.Token, frame: Frame | null, out: Flat[]): void {
       for (const it of token.items) {
         side(it.start, inner, out)
         if (it.key !== undefined && it.key !== null) node(it.key, inner, out, false)
-        side(it.sep, inner, out)
+        for (const t of it.sep ?? []) {
+          // `key:` and nothing: the run after it (in the separator) follows the empty value, its `:`.
+          if (t.type === "map-value-ind" && it.value === undefined)
+            out.push({ t: "content", offset: t.offset, frame: inner, value: true, empty: true })
+          else side([t], inner, out)
+        }
         if (it.value !== undefined) node(it.value, inner, out, true)
       }
       return
@@ -130,7 +143,7 @@ function walk(token: CST.Token, frame: Frame | null, out: Flat[]): void {
       const inner: Frame = { map: false, offset: dash?.offset ?? give(), parent: frame }
       for (const it of token.items) {
         side(it.start, inner, out)
-        if (it.value !== undefined) node(it.value, inner, out, false)
+        if (it.value !== undefined) node(it.value, inner, out, true)
       }
       return
     }
@@ -162,6 +175,21 @@ function flatOneLine(token: CST.FlowCollection): boolean {
   )
 }
 
+/**
+ * How many non-empty collections end at `token`'s closing bracket: it, the map of a pair that
+ * ends a flow list (`[x: 1]`), and a last value that ends there too.
+ */
+function ownCloses(token: CST.FlowCollection): number {
+  const last = token.items[token.items.length - 1]
+  const pair =
+    token.start.type === "flow-seq-start" && last?.sep?.some((t) => t.type === "map-value-ind") === true
+  const own = pair ? 2 : 1
+  const inner = last?.value
+  return inner?.type === "flow-collection" && inner.items.length > 0 && isBracket(inner.end[0])
+    ? own + ownCloses(inner)
+    : own
+}
+
 function offsetOf(token: CST.Token): number {
   return "offset" in token ? token.offset : give()
 }
@@ -174,11 +202,14 @@ function node(token: CST.Token, frame: Frame | null, out: Flat[], value: boolean
     case "scalar":
     case "single-quoted-scalar":
     case "double-quoted-scalar":
-      out.push({ t: "content", offset: token.offset, frame, value: value && !token.source.includes("\n") })
+      out.push({ t: "content", offset: token.offset, frame, value })
       return side(token.end, frame, out)
     case "block-scalar":
-      out.push({ t: "content", offset: token.offset, frame, value: false })
+      out.push({ t: "content", offset: token.offset, frame, value })
       return side(token.props, frame, out)
+    case "alias":
+      out.push({ t: "content", offset: token.offset, frame, value })
+      return side(token.end, frame, out)
     case "flow-collection": {
       // `[]`/`{}`, `[1, 2]`, `{a: 1}` on one line: a one-line value; comments after its closing
       // bracket follow it as a scalar's (those on lines below that are more indented than the
@@ -196,7 +227,13 @@ function node(token: CST.Token, frame: Frame | null, out: Flat[], value: boolean
         if (it.value !== undefined) node(it.value, frame, out, false)
       }
       // The closing bracket of `[]`/`{}` is part of that one-line value, not content after it.
-      return side(empty ? token.end.slice(1) : token.end, frame, out)
+      if (empty) return side(token.end.slice(1), frame, out)
+      const close = token.end[0]
+      if (!value || !isBracket(close) || close === undefined) return side(token.end, frame, out)
+      // Any other flow value ends at its closing bracket: the run follows it, after the closes of
+      // the collections that end there.
+      out.push({ t: "content", offset: close.offset, frame, value: true, own: ownCloses(token) })
+      return side(token.end.slice(1), frame, out)
     }
     case "comment":
     case "space":
@@ -247,7 +284,7 @@ function plan(flat: readonly Flat[], lines: Lines): Placement[] {
     const firstOrdinal = ordinal
     ordinal += run.length
     const placed =
-      run.length > 0 && v.value && v.frame?.map === true ? place(v, run, flat[j], lines, column) : null
+      run.length > 0 && v.value && v.frame !== null ? place(v, run, flat[j], lines, column) : null
     if (placed !== null) out.push({ ...placed, first: firstOrdinal + placed.skip })
     i = j
   }
@@ -261,7 +298,8 @@ function place(
   lines: Lines,
   column: (f: Frame) => number,
 ): { closes: number[]; ending: number; skip: number; own: number } | null {
-  const valueLine = lines.at(v.offset).line
+  // The value's last line: multi-line values, block scalars and flow values go on below their start.
+  const valueLine = run[0] === undefined ? lines.at(v.offset).line : lines.lastContentLine(run[0].offset)
   // A comment on the value's own line is the value's (go-yaml reads it apart).
   const skip = run[0] !== undefined && lines.at(run[0].offset).line === valueLine ? 1 : 0
   const comments = run.slice(skip).map((c) => ({ ...lines.at(c.offset), alone: lines.alone(c.offset) }))
@@ -275,18 +313,34 @@ function place(
     goesOn = after.frame
   }
   const closing: number[] = []
+  const sequences: boolean[] = []
   let f: Frame | null = v.frame
   const stop = next?.column ?? 0
   for (; f !== null && f.parent !== null && column(f) > stop; f = f.parent) {
-    if (!f.map) return null
+    // A sequence at its key's column (`k:\n- 1`) opens no block in go-yaml: not followed here.
+    if (!f.map && column(f) <= column(f.parent)) return null
     closing.push(column(f))
+    sequences.push(!f.map)
   }
-  if (f === null || !f.map || column(f) !== stop) return null
+  // A sequence goes on only with its next item (the run's feet go after that item).
+  if (f === null || column(f) !== stop || (!f.map && next === null)) return null
   if (next !== null && goesOn !== f) return null
   const last = run[run.length - 1] as { offset: number }
   const finalBreak = next === null && lines.breakAfter(last.offset)
   const endColumn = lines.lineLength(last.offset)
-  const closes = gapCloses({ valueLine, comments, closing, next, finalBreak, endColumn })
+  const empty = v.empty === true
+  const nextItem = !f.map
+  const closes = gapCloses({
+    valueLine,
+    empty,
+    comments,
+    closing,
+    sequences,
+    nextItem,
+    next,
+    finalBreak,
+    endColumn,
+  })
   // When no map ends the reader's placement stands, but for what go-yaml drops.
   if (closes === null || (closing.length === 0 && !closes.includes(DROP))) return null
   return { closes, ending: closing.length + (next === null ? 1 : 0), skip, own: v.own ?? 0 }
@@ -339,15 +393,25 @@ function move(events: Event[], p: Placement, at: readonly number[]): Event[] {
   const moved = region.filter((e) => e.t === "comment")
   if (moved.length !== p.closes.length || closes < p.ending) give()
   const placed: Event[] = []
+  // Feet of a sequence's next item (closes one past the run's): after that item, a scalar.
+  const after: Event[] = []
   let shut = 0
   const closeEvent: Event = { t: "close", empty: false }
   for (const [k, c] of moved.entries()) {
-    if (p.closes[k] === DROP) continue
-    for (; shut < (p.closes[k] ?? 0); shut++) placed.push(closeEvent)
+    const to = p.closes[k] ?? 0
+    if (to === DROP) continue
+    if (to > p.ending) {
+      after.push(c)
+      continue
+    }
+    for (; shut < to; shut++) placed.push(closeEvent)
     placed.push(c)
   }
   for (; shut < closes; shut++) placed.push(closeEvent)
-  return [...events.slice(0, start), ...placed, ...events.slice(end)]
+  if (after.length === 0) return [...events.slice(0, start), ...placed, ...events.slice(end)]
+  const item = events[end]
+  if (item?.t !== "leaf") give()
+  return [...events.slice(0, start), ...placed, item as Event, ...after, ...events.slice(end + 1)]
 }
 
 function flatten(node: TreeNode, out: Event[], at: number[]): void {

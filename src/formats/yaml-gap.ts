@@ -14,10 +14,15 @@
 // The readers (yaml-line-read.ts, and yaml-cst-read.ts / yaml-read.ts through yaml-gap-tree.ts)
 // place the comments of such a run with `gapCloses`.
 
-/** A run of full-line comments (and blank lines) after a one-line value in a block map. */
+/** A run of full-line comments (and blank lines) after a value in a block map or sequence. */
 export interface Gap {
-  /** 0-based line of the value the comments follow. */
+  /** 0-based line of the value's last character (of its `:` when it is empty): the run follows it. */
   readonly valueLine: number
+  /**
+   * The value is empty (`key:`): go-yaml's last token is then the `:`, whose foot is not cut at
+   * the first blank line right below it as a value's is.
+   */
+  readonly empty?: boolean
   /** The comments in order: 0-based line and column of their `#`. */
   readonly comments: readonly { readonly line: number; readonly column: number }[]
   /**
@@ -25,6 +30,16 @@ export interface Gap {
    * that goes on (the next key's, or the top-level map at the end of the document) is not one.
    */
   readonly closing: readonly number[]
+  /**
+   * Which of `closing` are block sequences (none when absent). A piece that ends a sequence is its
+   * key's foot in the enclosing map (go-yaml gives it to the next key, which passes it back).
+   */
+  readonly sequences?: readonly boolean[]
+  /**
+   * The next key is a sequence's next item (`- x`): the feet that go on go after it, where go-yaml
+   * gives them (gapCloses says `closing.length + 1` for those).
+   */
+  readonly nextItem?: boolean
   /** The next key: its line and column; null at the end of the document. */
   readonly next: { readonly line: number; readonly column: number } | null
   /** At the end of the document: whether the last comment line ends with a line break. */
@@ -56,7 +71,8 @@ export const DROP = -1
  * value's map, `closing.length` puts it in the map that goes on (before the next key, or at the
  * end of the top-level map), DROP when go-yaml loses it: a foot of the value that a later foot
  * overwrites (the end of the value's map, or, when no map ends, a foot before the next key), or
- * a head at the end of the document next to a foot (the document keeps only the foot). Null
+ * a head at the end of the document next to a foot (the document keeps only the foot);
+ * `closing.length + 1` after the next item when that is a sequence's (see `nextItem`). Null
  * when the run is not one this follows: the caller keeps its own placement.
  */
 export function gapCloses(gap: Gap): number[] | null {
@@ -82,13 +98,18 @@ export function gapCloses(gap: Gap): number[] | null {
   for (const [j, end] of ends.entries()) {
     let here = 0
     while (q < pieces.length && (pieces[q] as Piece).mark <= end && !(pieces[q] as Piece).head) {
-      give(Math.min(j, m))
+      give(Math.min(gap.sequences?.[j] === true ? j + 1 : j, m))
       here++
     }
-    // The end of the value's map sets its last key's foot: the value's own foot is lost.
-    if (j === 0 && here > 0) drop(atValue)
+    // The end of the value's map sets its last key's foot: the value's own foot is lost (a
+    // sequence's end sets the foot of the key it belongs to instead; an empty value has no foot of
+    // its own: go-yaml keeps its pieces for the end of the map, with the others).
+    if (j === 0 && here > 0 && gap.sequences?.[0] !== true && gap.empty !== true) drop(atValue)
   }
   const rest = pieces.slice(q)
+  // Before the next item of a sequence a foot goes to that item, after it (AFTER_NEXT).
+  if (gap.next !== null && gap.nextItem === true)
+    for (const p of rest) if (!p.head) for (const i of p.comments) closes[i] = m + 1
   // Before the next key of the value's map a later foot is its last key's foot too.
   if (m === 0 && rest.some((p) => !p.head)) drop(atValue)
   // At the document end a head and a foot both go to the document, which keeps only the foot.
@@ -121,7 +142,7 @@ function cut(gap: Gap): Piece[] {
   const blank = (line: number): void => {
     if (!recentEmpty && firstEmpty && text.length > 0) {
       const dedented = col1 - 1 < nextIndent
-      if (startLine === footLine || dedented) {
+      if ((startLine === footLine && gap.empty !== true) || dedented) {
         if (dedented) mark = at(startLine, col1 - 1)
         foot(at(line, 0))
       }
