@@ -219,6 +219,9 @@ function readMap(node: YAMLMap, ctx: Ctx, depth = 0): MapNode {
     seen.add(key)
     const value = pair.value as Node | null
     let foot: string | undefined
+    // A flow map's line comment (`a: {x: 1} # e`, or the anchored map's an alias repeats): sops
+    // 3.13.2 writes it first inside the map, which reads back the same.
+    let mapHead: string | undefined
     pushComments(items, keyNode?.commentBefore)
     pushComments(items, keyNode?.comment)
     // A flow value (`[]`, `{a: 1}`) takes its comments as a scalar does, outside it: inside, an
@@ -231,12 +234,20 @@ function readMap(node: YAMLMap, ctx: Ctx, depth = 0): MapNode {
       // The composer adds the comments of the lines below that are more indented than the map:
       // go-yaml makes those the value's foot, after the entry.
       const [line, below] = splitLineComment(value, ctx)
-      // sops 3.13.2 seals a flow value's line comment as an item of it (a file it cannot open):
+      const target = isAlias(value) ? value.resolve(ctx.doc) : value
+      const flowMap = isMap(target) && isFlow(target) && target.items.length > 0
+      if (flowMap) mapHead = target === value ? line : splitLineComment(target, ctx)[0]
+      // sops 3.13.2 seals a flow list's line comment as an item of it (a file it cannot open):
       // sealbridge keeps it above the entry, where sops' plain output puts a line comment.
-      pushComments(items, line, !isFlow(value))
+      if (!flowMap || target !== value) pushComments(items, line, !isFlow(value))
       foot = below
     }
     let tree = readNode(value, ctx, depth + 1)
+    if (mapHead !== undefined && tree.kind === "map") {
+      const head: MapItem[] = []
+      pushComments(head, mapHead)
+      tree = { kind: "map", items: [...head, ...tree.items] }
+    }
     if (collection && value !== null && (value.commentBefore ?? "") !== "") {
       let inside = value.commentBefore ?? ""
       if (commentOnKeyLine(keyNode, ctx)) {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { readYamlCst } from "../../../src/formats/yaml-cst-read.js"
 import { readYamlLines } from "../../../src/formats/yaml-line-read.js"
@@ -83,5 +84,46 @@ describe("YAML comment runs after a one-line flow list", () => {
     expect(writeYaml(readYaml(text, "t.yaml"))).toBe(sealed)
     expect(readYamlCst(text)).toBeNull()
     expect(readYamlLines(text)).toBeNull()
+  })
+})
+
+// A non-empty flow map's line comment (`a: {x: 1} # e`): sops 3.13.2 writes it first inside the
+// map, as a block map (`a:\n    # e\n    x: 1`), and opens that file again; an alias repeats the
+// anchored map's. `sealed` is sops' output for each input (values in the clear). The fast readers
+// hand flow values over.
+const flowMaps = JSON.parse(
+  readFileSync("test/fixtures/yaml-gap/flow-map-line-comments.sops-3.13.2.json", "utf8"),
+) as { name: string; input: string; sealed: string }[]
+
+describe("YAML line comments after a flow map, as sops 3.13.2 writes them", () => {
+  it.each(flowMaps.map((c) => [c.name, c] as const))("%s", (_name, c) => {
+    expect(writeYaml(readYaml(c.input, "t.yaml"))).toBe(c.sealed)
+    // Written back, it reads the same.
+    expect(writeYaml(readYaml(c.sealed, "t.yaml"))).toBe(c.sealed)
+    for (const read of [readYamlCst, readYamlLines]) {
+      const branches = read(c.input)
+      if (branches !== null) expect(writeYaml(branches)).toBe(c.sealed)
+    }
+  })
+
+  it("should put the comment first inside the map", () => {
+    expect(readYaml("a: {x: 1} # e\n", "t.yaml")).toEqual([
+      {
+        kind: "map",
+        items: [
+          {
+            kind: "entry",
+            key: "a",
+            value: {
+              kind: "map",
+              items: [
+                { kind: "comment", text: " e" },
+                { kind: "entry", key: "x", value: { kind: "scalar", value: { kind: "int", value: 1n } } },
+              ],
+            },
+          },
+        ],
+      },
+    ])
   })
 })
