@@ -124,15 +124,23 @@ export function writeScalar(
   best: number,
   inSeq: boolean,
 ): void {
+  const contentIndent = inSeq ? indent + 2 : nextIndent(indent, best)
   if (v.kind === "string" && v.value.includes("\n") && literalAllowed(v.value)) {
-    const contentIndent = inSeq ? indent + 2 : nextIndent(indent, best)
     out.push(`${head} ${literalHeader(v.value, best)}\n`)
     const body = v.value.endsWith("\n") ? v.value.replace(/\n+$/, (m) => m.slice(1)) : v.value
     for (const line of body.split("\n"))
-      out.push(line === "" ? "\n" : `${" ".repeat(contentIndent)}${line}\n`)
+      out.push(line === "" ? "\n" : `${" ".repeat(contentIndent)}${indentAfterBreaks(line, contentIndent)}\n`)
     return
   }
-  out.push(`${head} ${scalarText(v, false)}\n`)
+  out.push(`${head} ${scalarText(v, false, contentIndent)}\n`)
+}
+
+/**
+ * go-yaml writes U+2028 and U+2029 (line breaks to it) as they are in literal and single-quoted
+ * scalars, and indents the text that follows them to the scalar's indentation.
+ */
+function indentAfterBreaks(s: string, indent: number): string {
+  return s.replace(/[\u2028\u2029]+(?=[^\u2028\u2029])/g, (m) => m + " ".repeat(indent))
 }
 
 function literalHeader(s: string, best: number): string {
@@ -145,10 +153,13 @@ function literalAllowed(s: string): boolean {
   // go-yaml falls back to double quotes for a space before a break, a trailing space and any
   // character it does not print as it is; a tab it prints in a literal block, but not at its
   // very start (sops 3.13.2 then writes `null`, losing the value: double quotes keep it).
-  return !/ \n|^\t|[^\t\n\x20-\x7e\u00a0-\ud7ff\ue000-\ufefe\uff00-\ufffd]/u.test(s) && !/ $/.test(s)
+  return (
+    !/ [\n\u2028\u2029]|^\t|[^\t\n\x20-\x7e\u00a0-\ud7ff\ue000-\ufefe\uff00-\ufffd]/u.test(s) && !/ $/.test(s)
+  )
 }
 
-export function scalarText(v: Scalar, isKey: boolean): string {
+/** `indent`: where a single-quoted value's text goes on after a U+2028 or U+2029 (see writeScalar). */
+export function scalarText(v: Scalar, isKey: boolean, indent = 0): string {
   switch (v.kind) {
     case "null":
       return "null"
@@ -163,7 +174,7 @@ export function scalarText(v: Scalar, isKey: boolean): string {
     case "bytes":
       return quoteDouble(new TextDecoder().decode(v.value))
     case "string":
-      return stringText(v.value, isKey)
+      return stringText(v.value, isKey, indent)
   }
 }
 
@@ -187,7 +198,7 @@ const OLD_BOOLS = new Set([
 ])
 const BASE60 = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/
 
-function stringText(s: string, isKey: boolean): string {
+function stringText(s: string, isKey: boolean, indent: number): string {
   if (s.includes("\n")) return quoteDouble(s)
   const resolved = resolvePlain(s)
   const looksOther =
@@ -196,7 +207,7 @@ function stringText(s: string, isKey: boolean): string {
   // go-yaml resolves a plain << to its merge tag and writes the tag (sops: `a: !!merge <<`).
   if (s === "<<" && !isKey) return "!!merge <<"
   if (plainAllowed(s)) return s
-  if (singleAllowed(s)) return `'${s.replaceAll("'", "''")}'`
+  if (singleAllowed(s)) return `'${indentAfterBreaks(s.replaceAll("'", "''"), indent)}'`
   return quoteDouble(s)
 }
 
@@ -209,7 +220,7 @@ const SPECIAL = /[^\x20-\x7e\u00a0-\ud7ff\ue000-\ufefe\uff00-\ufffd]/u
 
 function plainAllowed(s: string): boolean {
   if (s === "" || s.startsWith("---") || s.startsWith("...")) return false
-  if (SPECIAL.test(s) || s.startsWith(" ") || s.endsWith(" ")) return false
+  if (SPECIAL.test(s) || BREAKS.test(s) || s.startsWith(" ") || s.endsWith(" ")) return false
   const c = s[0] ?? ""
   if ("#,[]{}&*!|>'\"%@`".includes(c)) return false
   if ((c === "-" || c === "?" || c === ":") && (s.length === 1 || s[1] === " ")) return false
@@ -217,8 +228,12 @@ function plainAllowed(s: string): boolean {
   return true
 }
 
+/** U+2028 and U+2029: line breaks to go-yaml, which writes no plain scalar with one. */
+const BREAKS = /[\u2028\u2029]/
+
 function singleAllowed(s: string): boolean {
-  return !SPECIAL.test(s)
+  // A space next to such a break leaves only double quotes (go-yaml's space_break, break_space).
+  return !SPECIAL.test(s) && !/ [\u2028\u2029]|[\u2028\u2029] /.test(s)
 }
 
 /** go-yaml's short escapes in a double-quoted scalar. */
