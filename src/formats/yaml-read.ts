@@ -233,7 +233,7 @@ function readMap(node: YAMLMap, ctx: Ctx, depth = 0): MapNode {
       // file writes it back on the same line (sops 3.13 does; its plain output moves it above).
       // The composer adds the comments of the lines below that are more indented than the map:
       // go-yaml makes those the value's foot, after the entry.
-      const [line, below] = splitLineComment(value, ctx)
+      const [line, below] = splitLineComment(dropInsideEmptyMap(value, ctx), ctx)
       const target = isAlias(value) ? value.resolve(ctx.doc) : value
       const flowMap = isMap(target) && isFlow(target) && target.items.length > 0
       if (flowMap) mapHead = target === value ? line : splitLineComment(target, ctx)[0]
@@ -268,6 +268,23 @@ function readMap(node: YAMLMap, ctx: Ctx, depth = 0): MapNode {
   }
   if (depth > 0 && !isFlow(node)) pushComments(items, node.comment)
   return { kind: "map", items }
+}
+
+/**
+ * `value` without the comments inside it when it is an empty flow map (`{\n  # c\n}`, as go-yaml
+ * writes a map left with comments only): go-yaml drops them (sops 3.13.2 opens it as `a: {}`).
+ */
+function dropInsideEmptyMap(value: Node | null, ctx: Ctx): Node | null {
+  const range = value?.range
+  if (!isMap(value) || !isFlow(value) || value.items.length > 0 || range === undefined || range === null)
+    return value
+  const inside = ctx.text.slice(range[0], range[1]).match(/(?:^|\s)#/g)?.length ?? 0
+  if (inside === 0) return value
+  const rest = (value.comment ?? "").split("\n").slice(inside).join("\n")
+  // A copy: the node stays as the composer made it (an alias may reach it again).
+  return Object.assign(Object.create(Object.getPrototypeOf(value) as object) as YAMLMap, value, {
+    comment: rest === "" ? null : rest,
+  })
 }
 
 /** A flow collection (`[…]`, `{…}`): its own comments are its parent's to place. */

@@ -96,6 +96,14 @@ function writeValue(head: string, value: TreeNode, indent: number, ctx: Ctx, inS
   const { out, best } = ctx
   if (value.kind === "map") {
     if (value.items.length === 0) return void out.push(`${head} {}\n`)
+    if (value.items.every((it) => it.kind === "comment")) {
+      // Comments alone (`unset` took the last key): go-yaml writes an empty flow map around them,
+      // its `}` at column 0 (sops 3.13.2: `a: {\n    # c\n}`); block lines would read back as null.
+      const pad = " ".repeat(nextIndent(indent, best))
+      out.push(`${head} {\n`)
+      for (const it of value.items) if (it.kind === "comment") out.push(commentBlock(pad, pad, it.text))
+      return void out.push("}\n")
+    }
     out.push(`${head}\n`)
     writeMapItems(value.items, nextIndent(indent, best), ctx, null)
     return

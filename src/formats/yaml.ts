@@ -39,7 +39,21 @@ function read(input: Uint8Array, source: string): MapNode[] {
   if (startsWithBom(input) && /^[ \t\r\n]*$/.test(text))
     throw new FormatError(source, 1, "no yaml document after the UTF-8 byte-order mark", { column: 1 })
   refuseControlCharacters(text, source)
-  return readYamlLines(text) ?? readYamlCst(text) ?? readYaml(text, source)
+  const read = closeFlowMapsAtKey(text)
+  return readYamlLines(read) ?? readYamlCst(read) ?? readYaml(read, source)
+}
+
+/**
+ * An empty flow map holding only comments, as go-yaml writes one (sops' `unset` of a map's last
+ * key): `  a: {` and comment lines, then `}` at column 0. go-yaml reads it; the yaml package
+ * wants the `}` at least as indented as the map `a` is in. That `}` is moved there (same lines).
+ */
+function closeFlowMapsAtKey(text: string): string {
+  if (!text.includes("\n}")) return text
+  return text.replace(
+    /^( +)([^\n#{}]*: \{\n(?:[ ]*#[^\n]*\n)+)\}(?=[ ]*(?:\n|$))/gm,
+    (_m, indent: string, open: string) => `${indent}${open}${indent}}`,
+  )
 }
 
 const withMetadata = (branches: readonly MapNode[], metadata: MapNode): MapNode[] =>

@@ -4,6 +4,8 @@ import { readYamlCst } from "../../../src/formats/yaml-cst-read.js"
 import { readYamlLines } from "../../../src/formats/yaml-line-read.js"
 import { readYaml } from "../../../src/formats/yaml-read.js"
 import { writeYaml } from "../../../src/formats/yaml-write.js"
+import { yamlFormat } from "../../../src/formats/yaml.js"
+import type { MapItem } from "../../../src/tree/node.js"
 
 // Comments next to a flow value (`[]`, `{}`, `[1]`) where sops 3.13.2 gives no layout to follow:
 // it seals a comment in a list, and a flow list's line comment, as a list item and then fails its
@@ -125,5 +127,37 @@ describe("YAML line comments after a flow map, as sops 3.13.2 writes them", () =
         ],
       },
     ])
+  })
+})
+
+// A map left with comments only (sops' `unset` of its last key): go-yaml writes an empty flow map
+// around them, its `}` at column 0, and reads that back as an empty map without the comments
+// (sops 3.13.2; the whole round trip is test/cli/unset-comment-only.test.ts).
+describe("YAML maps holding comments only", () => {
+  const comments = (...texts: string[]): MapItem[] => texts.map((text) => ({ kind: "comment", text }))
+
+  it("should write them in braces, the `}` at column 0", () => {
+    expect(
+      writeYaml([
+        { kind: "map", items: [{ kind: "entry", key: "a", value: { kind: "map", items: comments(" c") } }] },
+      ]),
+    ).toBe("a: {\n    # c\n}\n")
+    const nested: MapItem[] = [
+      { kind: "entry", key: "a", value: { kind: "map", items: comments(" c1", " c2") } },
+    ]
+    expect(
+      writeYaml([
+        { kind: "map", items: [{ kind: "entry", key: "p", value: { kind: "map", items: nested } }] },
+      ]),
+    ).toBe("p:\n    a: {\n        # c1\n        # c2\n}\n")
+  })
+
+  it.each([
+    ["a: {\n    # c\n}\nz: 1\n", "a: {}\nz: 1\n"],
+    ["p:\n    a: {\n        # c\n}\nz: 1\n", "p:\n    a: {}\nz: 1\n"],
+    ["a:\n    b: {\n        # d\n}\n    # c\nz: 1\n", "a:\n    b: {}\n    # c\nz: 1\n"],
+    ["a: {\n  # c\n}\nb: 1\n", "a: {}\nb: 1\n"],
+  ])("%j: read as an empty map, the comments inside dropped", (text, want) => {
+    expect(writeYaml(yamlFormat.parse(Buffer.from(text), "t.yaml"))).toBe(want)
   })
 })
