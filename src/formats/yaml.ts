@@ -39,8 +39,21 @@ function read(input: Uint8Array, source: string): MapNode[] {
   if (startsWithBom(input) && /^[ \t\r\n]*$/.test(text))
     throw new FormatError(source, 1, "no yaml document after the UTF-8 byte-order mark", { column: 1 })
   refuseControlCharacters(text, source)
-  const read = closeFlowMapsAtKey(text)
-  return readYamlLines(read) ?? readYamlCst(read) ?? readYaml(read, source)
+  const fast = readYamlLines(text) ?? readYamlCst(text)
+  if (fast !== null) return fast
+  try {
+    return readYaml(text, source)
+  } catch (err) {
+    // Only a text the yaml package refuses is read again with such `}` moved: a valid one is
+    // never changed (in a literal block, say).
+    const moved = closeFlowMapsAtKey(text)
+    if (moved === text) throw err
+    try {
+      return readYamlCst(moved) ?? readYaml(moved, source)
+    } catch {
+      throw err // the error as the text stands
+    }
+  }
 }
 
 /**

@@ -161,3 +161,11 @@ describe("YAML maps holding comments only", () => {
     expect(writeYaml(yamlFormat.parse(Buffer.from(text), "t.yaml"))).toBe(want)
   })
 })
+
+describe("YAML `}` at column 0 after comments, moved only when the text does not read as it is", () => {
+  it("should report a text that does not read either way at its own position", () => {
+    expect(() => yamlFormat.parse(Buffer.from("p:\n    a: {\n        # c\n}\n  z\n"), "t.yaml")).toThrow(
+      /t\.yaml:4/,
+    )
+  })
+})
