@@ -238,6 +238,8 @@ function readScalarToken(token: Token | undefined): {
 }
 
 function resolve(token: CST.FlowScalar | CST.BlockScalar): { value: string; type: string | null } {
+  // U+2028/U+2029, line breaks to go-yaml: the document reader reads them as go-yaml does.
+  if (/[\u2028\u2029]/.test(token.source)) bail()
   const r = CST.resolveAsScalar(token, true, () => bail())
   return { value: r.value, type: r.type }
 }

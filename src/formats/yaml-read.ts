@@ -339,7 +339,7 @@ function readScalar(node: YamlScalar, ctx: Ctx): Scalar {
   if (node.value instanceof Uint8Array)
     return { kind: "string", value: Buffer.from(node.value).toString("utf8") }
   // The text as written: the package also resolves `!!timestamp` (a Date) and `!!merge` (a symbol).
-  const raw = typeof node.value === "string" ? node.value : (node.source ?? "")
+  const raw = lineSeparators(node, typeof node.value === "string" ? node.value : (node.source ?? ""), ctx)
   const want = node.tag === undefined ? undefined : CORE_TAGS.get(node.tag)
   // Other tags (`!!str`, `!foo`) keep the text as a string, as go-yaml does.
   if (node.tag !== undefined && want === undefined) return { kind: "string", value: raw }
@@ -356,6 +356,24 @@ function readScalar(node: YamlScalar, ctx: Ctx): Scalar {
     lineOf(ctx, node),
     `cannot decode a !!${SHORT_TAG[v.kind]} scalar as a !!${SHORT_TAG[want]}`,
   )
+}
+
+/**
+ * U+2028 and U+2029 are line breaks to go-yaml (YAML 1.1), plain characters to the yaml package:
+ * in single quotes go-yaml drops the blanks around them, in a literal block the indentation after
+ * them, as it does after a line break. That is how it writes them (yaml-write.ts), so they read
+ * back the same. (Double quotes write them escaped; plain scalars never hold them.)
+ */
+function lineSeparators(node: YamlScalar, text: string, ctx: Ctx): string {
+  if (!/[\u2028\u2029]/.test(text)) return text
+  if (node.type === "QUOTE_SINGLE")
+    return text.replace(/[ \t]*[\u2028\u2029][\u2028\u2029 \t]*/g, (m) => m.replace(/[ \t]/g, ""))
+  if (node.type !== "BLOCK_LITERAL" || node.range === undefined || node.range === null) return text
+  // The block's indentation: its first line that is not blank.
+  const body = ctx.text.slice(node.range[0], node.range[1]).split("\n").slice(1)
+  const first = body.find((l) => l.trim() !== "")
+  const indent = first === undefined ? 0 : first.length - first.trimStart().length
+  return text.replace(new RegExp(`([\\u2028\\u2029]) {0,${indent}}`, "g"), "$1")
 }
 
 /** go-yaml v3's resolvable tags other than !!str and !!binary, and the kind each must resolve to. */
