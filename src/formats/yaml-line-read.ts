@@ -173,7 +173,8 @@ class LineReader {
       const colon = body.indexOf(":")
       if (colon <= 0) return bail()
       const key = body.slice(0, colon)
-      if (!KEY.test(key) || key.length > 1024 || seen?.has(key) === true) bail()
+      // Longer than 128 bytes go-yaml writes it as a complex key (`? key`): yaml-write.ts's to write.
+      if (!KEY.test(key) || key.length > 128 || seen?.has(key) === true) bail()
       const resolvedKey = resolvePlain(key)
       if (resolvedKey === "overflow" || resolvedKey.kind !== "string") bail()
       seen?.add(key)

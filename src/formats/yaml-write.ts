@@ -49,9 +49,9 @@ function writeMapItems(items: readonly MapItem[], indent: number, ctx: Ctx, firs
     }
     const prefix = lead ?? pad
     lead = null
-    const key = keyText(item.key)
     const start = ctx.out.length
-    writeValue(`${prefix}${key}:`, item.value, indent, ctx, false)
+    if (complexKey(item.key)) writeComplexEntry(prefix, item.key, item.value, indent, ctx)
+    else writeValue(`${prefix}${keyText(item.key)}:`, item.value, indent, ctx, false)
     if (pendingInline.length > 0 && ctx.out.length === start + 1) {
       ctx.out[start] = (ctx.out[start] ?? "").replace(/\n$/, ` #${pendingInline.join(" #")}\n`)
     } else if (pendingInline.length > 0) {
@@ -60,6 +60,29 @@ function writeMapItems(items: readonly MapItem[], indent: number, ctx: Ctx, firs
     }
     pendingInline = []
   }
+}
+
+/**
+ * go-yaml writes a key as a simple key (`key: value`) only when it is one line of at most 128
+ * bytes; else in the complex form, `? key` then `: value` (check_simple_key).
+ */
+function complexKey(key: string): boolean {
+  return /[\n\r\x85\u2028\u2029]/.test(key) || Buffer.byteLength(key) > 128
+}
+
+/**
+ * `? key` (a literal block when the key has line breaks) and `: value` below it; a map or list
+ * value starts on the `:` line at its own column (sops 3.13.2: `? k…\n:   b: 1`).
+ */
+function writeComplexEntry(prefix: string, key: string, value: TreeNode, indent: number, ctx: Ctx): void {
+  writeScalar(ctx.out, `${prefix}?`, { kind: "string", value: key }, indent, ctx.best, false)
+  const pad = " ".repeat(indent)
+  const inner = nextIndent(indent, ctx.best)
+  const lead = `${pad}:${" ".repeat(inner - indent - 1)}`
+  const block = value.kind !== "scalar" && value.items.some((it) => it.kind !== "comment")
+  if (block && value.kind === "map") writeMapItems(value.items, inner, ctx, lead)
+  else if (block && value.kind === "list") writeListItems(value.items, inner, ctx, lead)
+  else writeValue(`${pad}:`, value, indent, ctx, false)
 }
 
 function writeListItems(items: readonly ListItem[], indent: number, ctx: Ctx, first: string | null): void {
