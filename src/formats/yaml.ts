@@ -63,10 +63,28 @@ function read(input: Uint8Array, source: string): MapNode[] {
  */
 function closeFlowMapsAtKey(text: string): string {
   if (!text.includes("\n}")) return text
-  return text.replace(
-    /^( +)([^\n#{}]*: \{\n(?:[ ]*#[^\n]*\n)+)\}(?=[ ]*(?:\n|$))/gm,
-    (_m, indent: string, open: string) => `${indent}${open}${indent}}`,
-  )
+  // Line by line, not one regex: a regex with the indentation and the key both free to take
+  // spaces backtracks quadratically on a long line of spaces (2 s at 32,000).
+  const lines = text.split("\n")
+  for (let i = 0; i < lines.length; i++) {
+    const indent = openerIndent(lines[i] ?? "")
+    if (indent === 0) continue
+    let j = i + 1
+    while (/^ *#/.test(lines[j] ?? "")) j++
+    const close = lines[j]
+    if (j === i + 1 || close === undefined || !/^\} *$/.test(close)) continue
+    lines[j] = " ".repeat(indent) + close
+    i = j
+  }
+  return lines.join("\n")
+}
+
+/** The indentation of a line `  key: {` (at least one space, no `#`, `{` or `}` before), else 0. */
+function openerIndent(line: string): number {
+  let indent = 0
+  while (line[indent] === " ") indent++
+  if (indent === 0 || !line.endsWith(": {")) return 0
+  return /[#{}]/.test(line.slice(indent, -3)) ? 0 : indent
 }
 
 const withMetadata = (branches: readonly MapNode[], metadata: MapNode): MapNode[] =>

@@ -48,6 +48,17 @@ describe("fuzz regressions", () => {
     expect(codedError(() => parseSopsConfig(text, ".sops.yaml")).code).toBe("CONFIG")
   })
 
+  it("a refused YAML with a long line of spaces and a `}` at column 0 fails fast with FORMAT", () => {
+    // The retry for go-yaml's `a: {` … `}` at column 0 once scanned it with a regex that
+    // backtracked quadratically on the spaces (7 s of CPU at 64,000).
+    const text = "a: 1\n" + " ".repeat(64_000) + "b: [\n}\n"
+    const err = codedError(() => formats.yaml.parse(new TextEncoder().encode(text), "spaces.yaml"))
+    expect([err.code, err.message]).toEqual([
+      "FORMAT",
+      "spaces.yaml:1:4: invalid yaml: Nested mappings are not allowed in compact mappings",
+    ])
+  })
+
   it("should still read nesting up to the limit and ordinary anchors", () => {
     const nested = "a: " + "[".repeat(400) + "]".repeat(400) + "\n"
     expect(formats.yaml.parse(new TextEncoder().encode(nested), "n.yaml")).toHaveLength(1)
