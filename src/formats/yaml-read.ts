@@ -366,8 +366,14 @@ function readScalar(node: YamlScalar, ctx: Ctx): Scalar {
  */
 function lineSeparators(node: YamlScalar, text: string, ctx: Ctx): string {
   if (!/[\u2028\u2029]/.test(text)) return text
-  if (node.type === "QUOTE_SINGLE")
-    return text.replace(/[ \t]*[\u2028\u2029][\u2028\u2029 \t]*/g, (m) => m.replace(/[ \t]/g, ""))
+  if (node.type === "QUOTE_SINGLE") {
+    // Each run of blanks once, kept unless a break is next to it: a pattern with the blanks before
+    // the break optional backtracks quadratically over a long run that ends in something else.
+    const isBreak = (c: string | undefined): boolean => c === "\u2028" || c === "\u2029"
+    return text.replace(/[ \t]+/g, (run, at: number) =>
+      isBreak(text[at - 1]) || isBreak(text[at + run.length]) ? "" : run,
+    )
+  }
   if (node.type !== "BLOCK_LITERAL" || node.range === undefined || node.range === null) return text
   // The block's indentation: its first line that is not blank.
   const body = ctx.text.slice(node.range[0], node.range[1]).split("\n").slice(1)

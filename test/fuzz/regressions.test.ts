@@ -59,6 +59,22 @@ describe("fuzz regressions", () => {
     ])
   })
 
+  it("a single-quoted value with a long run of blanks and a U+2028 reads fast, blanks kept", () => {
+    // The blanks next to a U+2028/U+2029 go (as in go-yaml); the pattern that found them once
+    // backtracked quadratically over a run that ends in another character (5.6 s at 64,000).
+    const blanks = " \t".repeat(32_000)
+    const text = `a: '${blanks}x \u2028 y'\n`
+    const start = process.cpuUsage()
+    const [doc] = formats.yaml.parse(new TextEncoder().encode(text), "ls.yaml")
+    const used = process.cpuUsage(start)
+    expect((used.user + used.system) / 1000).toBeLessThan(1000)
+    const a = doc?.items[0]
+    expect(a?.kind === "entry" && a.value.kind === "scalar" ? a.value.value : null).toEqual({
+      kind: "string",
+      value: `${blanks}x\u2028y`,
+    })
+  })
+
   it("should still read nesting up to the limit and ordinary anchors", () => {
     const nested = "a: " + "[".repeat(400) + "]".repeat(400) + "\n"
     expect(formats.yaml.parse(new TextEncoder().encode(nested), "n.yaml")).toHaveLength(1)
