@@ -9,52 +9,11 @@
 // line stands matters. Inputs sops refuses are skipped; one case is kept per (value, end,
 // placement, blank lines) shape.
 // Usage: SOPS=<sops 3.13.2> node scripts/yaml-gap-sweep.mjs [out.json]
-import { execFileSync } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { writeFileSync } from "node:fs"
+import { sopsCommentPlacement } from "./sops-comment-placement.mjs"
 
-const sops =
-  process.env["SOPS"] ?? join(process.env["HOME"] ?? "", ".cache/sealbridge-peers/bin/sops-v3.13.2/sops")
 const out = process.argv[2] ?? "test/fixtures/yaml-gap/sweep.sops-3.13.2.json"
-const identity = "test/fixtures/age/identity.txt"
-const recipient = "age1jhrtlvfa2hk9ny5xy7msxjga9gshctfgergzrvrsecr6h9put5fstyweju"
-
-const dir = mkdtempSync(join(tmpdir(), "yaml-gap-sweep-"))
-const config = join(dir, ".sops.yaml")
-writeFileSync(config, `creation_rules:\n  - age: ${recipient}\n    unencrypted_regex: ".*"\n`)
-const env = { ...process.env, SOPS_AGE_KEY_FILE: identity }
-const withoutMetadata = (t) => t.slice(0, t.search(/^sops:$/m))
-const ENC = /^( *)#ENC\[AES256_GCM,data:[^,]*,iv:[^,]*,tag:[^,]*,type:comment\]$/
-const isComment = (l) => /^ *#/.test(l)
-
-function sealed(text) {
-  const file = join(dir, "t.yaml")
-  writeFileSync(file, text)
-  const run = (args) =>
-    execFileSync(sops, ["--config", config, ...args], { env, stdio: ["ignore", "pipe", "ignore"] })
-  let enc
-  try {
-    enc = run(["encrypt", file]).toString()
-  } catch {
-    return null // sops refuses the input
-  }
-  // Values stay in the clear (unencrypted_regex); comments of the top-level map come out
-  // encrypted: the decrypted file holds the same comments in the same order.
-  const encFile = join(dir, "t.sops.yaml")
-  writeFileSync(encFile, enc)
-  const clear = run(["decrypt", encFile]).toString().split("\n").filter(isComment)
-  const lines = withoutMetadata(enc).split("\n")
-  if (lines.filter(isComment).length !== clear.length) return null
-  let i = 0
-  return lines
-    .map((l) => {
-      if (!isComment(l)) return l
-      const c = clear[i++]
-      return l.replace(ENC, (_m, sp) => sp + c.trimStart())
-    })
-    .join("\n")
-}
+const { sealed, cleanup } = sopsCommentPlacement("yaml-gap-sweep-")
 
 const PREFIXES = [
   ...Array(8).fill(""),
@@ -131,6 +90,6 @@ for (const seed of [11, 23]) {
     cases.push({ name, input, sealed: out })
   }
 }
-rmSync(dir, { recursive: true })
+cleanup()
 writeFileSync(out, `${JSON.stringify(cases, null, 1)}\n`)
 console.log(`${cases.length} cases`)

@@ -6,55 +6,11 @@
 // here and there, and a less indented key, a key of the value's map or the end of the text.
 // `sealed` is made as in that script (values in the clear, the top-level map's comments put back).
 // Usage: SOPS=<sops 3.13.2> node scripts/yaml-gap-values-sweep.mjs [out.json]
-import { execFileSync } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { writeFileSync } from "node:fs"
+import { sopsCommentPlacement } from "./sops-comment-placement.mjs"
 
-const sops =
-  process.env["SOPS"] ?? join(process.env["HOME"] ?? "", ".cache/sealbridge-peers/bin/sops-v3.13.2/sops")
 const out = process.argv[2] ?? "test/fixtures/yaml-gap/values-sweep.sops-3.13.2.json"
-const identity = "test/fixtures/age/identity.txt"
-const recipient = "age1jhrtlvfa2hk9ny5xy7msxjga9gshctfgergzrvrsecr6h9put5fstyweju"
-
-const dir = mkdtempSync(join(tmpdir(), "yaml-gap-values-"))
-const config = join(dir, ".sops.yaml")
-writeFileSync(config, `creation_rules:\n  - age: ${recipient}\n    unencrypted_regex: ".*"\n`)
-const env = { ...process.env, SOPS_AGE_KEY_FILE: identity }
-const withoutMetadata = (t) => t.slice(0, t.search(/^sops:$/m))
-const ENC = /^( *)#ENC\[AES256_GCM,data:[^,]*,iv:[^,]*,tag:[^,]*,type:comment\]$/
-const isComment = (l) => /^ *#/.test(l)
-
-function sealed(text) {
-  const file = join(dir, "t.yaml")
-  writeFileSync(file, text)
-  const run = (args) =>
-    execFileSync(sops, ["--config", config, ...args], { env, stdio: ["ignore", "pipe", "ignore"] })
-  let enc
-  try {
-    enc = run(["encrypt", file]).toString()
-  } catch {
-    return null // sops refuses the input
-  }
-  const encFile = join(dir, "t.sops.yaml")
-  writeFileSync(encFile, enc)
-  let clear
-  try {
-    clear = run(["decrypt", encFile]).toString().split("\n").filter(isComment)
-  } catch {
-    return null // sops cannot open what it wrote (a comment sealed as a list item)
-  }
-  const lines = withoutMetadata(enc).split("\n")
-  if (lines.filter(isComment).length !== clear.length) return null
-  let i = 0
-  return lines
-    .map((l) => {
-      if (!isComment(l)) return l
-      const c = clear[i++]
-      return l.replace(ENC, (_m, sp) => sp + c.trimStart())
-    })
-    .join("\n")
-}
+const { sealed, cleanup } = sopsCommentPlacement("yaml-gap-values-")
 
 const sp = (n) => " ".repeat(n)
 // Each value as written after `k:` at column vc (continuation lines more indented).
@@ -140,6 +96,6 @@ for (const seed of [5, 17, 29]) {
     cases.push({ name, input, sealed: got })
   }
 }
-rmSync(dir, { recursive: true })
+cleanup()
 writeFileSync(out, `${JSON.stringify(cases, null, 1)}\n`)
 console.log(`${cases.length} cases`)
