@@ -248,4 +248,33 @@ describe("writeYaml layout", () => {
     const nested = map([entry("a", map([comment(" x", true), entry("b", str("y\nz"))]))])
     expect(writeYaml([nested])).toBe("a:\n    # x\n    b: |-\n        y\n        z\n")
   })
+
+  // Each checked against sops 3.13.2 (`sops decrypt` of a file it sealed from these values; the
+  // floats with --ignore-mac, as sops cannot verify its own .nan): survivors of the ywrite run.
+  it("should quote base-60-looking strings and escape U+2029 as go-yaml does", () => {
+    expect(["a1:20", "1:5", "1:20.12", "1:20.", "a \u2029b"].map((s) => one(str(s)))).toEqual([
+      "v: a1:20\n",
+      'v: "1:5"\n',
+      'v: "1:20.12"\n',
+      'v: "1:20."\n',
+      'v: "a \\Pb"\n',
+    ])
+  })
+
+  it("should write infinities, NaN and small floats in go-yaml's spelling", () => {
+    expect([Infinity, -Infinity, NaN, 1e-7].map((f) => one(float(f)))).toEqual([
+      "v: .inf\n",
+      "v: -.inf\n",
+      "v: .nan\n",
+      "v: 1e-07\n",
+    ])
+  })
+
+  it("should write a complex key's map value at its own column when nested, and an empty list after it", () => {
+    const k = "k".repeat(129)
+    expect(writeYaml([map([entry("outer", map([entry(k, map([entry("b", int(1n))]))]))])])).toBe(
+      `outer:\n    ? ${k}\n    :   b: 1\n`,
+    )
+    expect(writeYaml([map([entry(k, list([])), entry("z", int(1n))])])).toBe(`? ${k}\n: []\nz: 1\n`)
+  })
 })
