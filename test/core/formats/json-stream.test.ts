@@ -257,6 +257,12 @@ describe("streamJson (sealing)", () => {
     ["an unclosed nested object", '{"a": {"b": 1'],
     ["a missing value", '{"a": }'],
     ["invalid UTF-8", '{"a": "\xff"}'],
+    // Each character the reader checks, replaced (survivors of the wstream mutation run).
+    ["another character for the opening brace", 'x"a": 1}'],
+    ["a key opened without its quote", '{x":1}'],
+    ["another character for the colon", '{"a"=1}'],
+    ["another separator in an object", '{"a":1;"b":2}'],
+    ["another separator in an array", '{"a":[1;2]}'],
   ])("should hand over %s", (_, doc) => {
     const bytes =
       doc === '{"a": "\xff"}' ? Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]) : null
@@ -389,6 +395,9 @@ describe("streamOpenJson (opening)", () => {
     ["a missing comma", '{"a": 1 "sops": 1}'],
     ["not an object", '["sops"]'],
     ["an unclosed object", '{"sops": 1'],
+    ["a key opened without its quote", '{x": 1, "sops": {}}'],
+    ["another character for the colon", '{"a"=1, "sops": {}}'],
+    ["another separator", '{"a":1;"sops":{}}'],
   ])("should hand over %s (null)", (_, doc) => {
     for (let piece = 1; piece <= 6; piece++) expect(open(doc, "  ", piece).at).toBeNull()
     expect(open(doc).at).toBeNull()
