@@ -287,3 +287,13 @@ describe("streamYaml (the checking pass)", () => {
     expect(write("a: 1\na: 2\n").text).toBe("a: 1\na: 2\n")
   })
 })
+
+describe("streamYaml on a buffer in memory", () => {
+  // Read in place (no copy): reading past its end must not refill the window, which would move
+  // the last line over the caller's bytes (a survivor of the wstream mutation run).
+  it("should leave the caller's bytes as they were, with no final line break", () => {
+    const bytes = Buffer.from("a: 1\nb: 2")
+    const w = write(bytes)
+    expect([w.ok, w.text, bytes.toString("utf8")]).toEqual([true, "a: 1\nb: 2\n", "a: 1\nb: 2"])
+  })
+})
