@@ -297,3 +297,16 @@ describe("streamYaml on a buffer in memory", () => {
     expect([w.ok, w.text, bytes.toString("utf8")]).toEqual([true, "a: 1\nb: 2\n", "a: 1\nb: 2"])
   })
 })
+
+describe("streamYaml's line rules", () => {
+  // A carriage return or a tab inside a literal block, and a tab in a comment, are the tree
+  // path's to read (the line reader takes neither): handed over whole and in pieces.
+  it.each([
+    ["a carriage return in a literal block", "a: |\n  x\r\n  y\nb: 1\n"],
+    ["a tab in a literal block", "a: |\n  x\ty\nb: 1\n"],
+    ["a tab in a comment", "# x\ty\na: 1\n"],
+  ])("should hand over %s", (_, doc) => {
+    expect(write(doc).ok).toBe(false)
+    for (const piece of [1, 2, 3, 5, 8]) expect(write(doc, 4, piece).ok).toBe(false)
+  })
+})
