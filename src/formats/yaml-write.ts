@@ -53,7 +53,7 @@ function writeMapItems(items: readonly MapItem[], indent: number, ctx: Ctx, firs
     if (complexKey(item.key)) writeComplexEntry(prefix, item.key, item.value, indent, ctx)
     else writeValue(`${prefix}${keyText(item.key)}:`, item.value, indent, ctx, false)
     if (pendingInline.length > 0 && ctx.out.length === start + 1) {
-      ctx.out[start] = (ctx.out[start] ?? "").replace(/\n$/, ` #${pendingInline.join(" #")}\n`)
+      ctx.out[start] = (ctx.out[start] ?? "").replace(/\n$/, () => ` #${pendingInline.join(" #")}\n`) // a function: `$&` in a comment is text
     } else if (pendingInline.length > 0) {
       // A block scalar spans lines: keep the comment, above the entry.
       ctx.out.splice(start, 0, ...pendingInline.map((t) => `${pad}#${t}\n`))

@@ -277,4 +277,8 @@ describe("writeYaml layout", () => {
     )
     expect(writeYaml([map([entry(k, list([])), entry("z", int(1n))])])).toBe(`? ${k}\n: []\nz: 1\n`)
   })
+
+  it("should copy an end-of-line comment as it is, $ patterns included", () => {
+    expect(writeYaml([map([comment(" $& $' $1 y", true), entry("a", int(1n))])])).toBe("a: 1 # $& $' $1 y\n")
+  })
 })
