@@ -180,6 +180,18 @@ describe("streamJson (sealing)", () => {
     })
   })
 
+  it("should read no byte past a number that ends the object, when reading in pieces", () => {
+    // A byte the text check refuses right after the root: read in pieces it is never reached
+    // (in memory the whole input is checked at once). A reader that tried `true`, `false` or
+    // `null` on a number would read it and hand over.
+    const bytes = Buffer.from([...Buffer.from('{"a":1}'), 0xff])
+    for (const piece of PIECES) {
+      const sink = textSink()
+      expect(streamJsonFrom(fileLike(bytes), "  ", recorder().walker, sink.sink, piece)).toBe(true)
+      expect(sink.text()).toBe('{\n  "a": 1,\n')
+    }
+  })
+
   it.each<[string, string, string]>([
     ["0", "int:0", "0"],
     ["9", "int:9", "9"],
