@@ -82,12 +82,14 @@ export async function sealTree(
             const where = aad(path)
             return str(sealBytes(keyObject, bytes, type, where, ivFor(where, type, bytes)))
           },
-          comment(item, path, comments) {
+          comment(item, path, comments, inList) {
             if (item.text === "" || !policy.shouldSeal(path, comments, true)) return { item, text: item.text }
             const where = commentAad(path)
             const bytes = utf8.encode(item.text)
             const text = sealBytes(dataKey, bytes, "comment", where, ivFor(where, "comment", bytes))
-            return { item: comment(text, item.inline), text: item.text }
+            // sops seals a comment inside a list as an item (`- ENC[…,type:comment]`), which it
+            // opens back into a comment; elsewhere the sealed text stays a comment.
+            return { item: inList ? str(text) : comment(text, item.inline), text: item.text }
           },
         }) as Branch,
     )

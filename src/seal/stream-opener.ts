@@ -1,7 +1,7 @@
 import { BridgeError, ErrorCode } from "../errors.js"
 import type { Scalar } from "../tree/node.js"
 import { aad, commentAad } from "../tree/path.js"
-import { isEnvelope, parseEnvelope } from "./envelope.js"
+import { isEnvelope, parseEnvelope, ValueType } from "./envelope.js"
 import type { SealMetadata } from "./metadata-types.js"
 import { StreamKeyedWalk } from "./stream-keyed-walk.js"
 import { openBytes, plaintextOf, scalarFromPlaintext } from "./value-cipher.js"
@@ -45,6 +45,10 @@ export class StreamOpener extends StreamKeyedWalk {
         { cause: err, hint: "restore the file from version control; never edit ENC[...] values by hand" },
       )
     }
+    // A comment sops sealed as a list item opens into a comment, which the one-pass writers
+    // cannot put in a scalar's place: the tree path takes the file.
+    if (env.type === ValueType.Comment)
+      throw new BridgeError(ErrorCode.Format, `${source}: ${where}: a sealed comment as a list item`)
     this.mac.add(bytes)
     return scalarFromPlaintext(bytes, env.type, `${source}: ${where}`)
   }

@@ -1,11 +1,11 @@
 import { createSecretKey } from "node:crypto"
 import { BridgeError, ErrorCode } from "../errors.js"
 import type { KeyOpener } from "../keys/backend.js"
-import { comment, type Branch, type ScalarNode } from "../tree/node.js"
+import { comment, type Branch, type CommentItem, type ScalarNode } from "../tree/node.js"
 import { aad, commentAad } from "../tree/path.js"
 import { mapTree } from "../tree/walk.js"
 import { reformatRfc3339 } from "../util/rfc3339.js"
-import { isEnvelope, parseEnvelope } from "./envelope.js"
+import { isEnvelope, parseEnvelope, ValueType } from "./envelope.js"
 import { stashKey, type IvStash } from "./iv-stash.js"
 import { MacBuilder } from "./mac.js"
 import type { SealMetadata } from "./metadata-types.js"
@@ -50,7 +50,7 @@ export async function unsealTree(
     const opened = branches.map(
       (branch) =>
         mapTree(branch, {
-          leaf(node, path, comments): ScalarNode {
+          leaf(node, path, comments, inList): ScalarNode | CommentItem {
             if (only !== undefined && !only.has(node)) return node
             const v = node.value
             if (v.kind === "null") return node
@@ -81,8 +81,9 @@ export async function unsealTree(
                 },
               )
             }
-            mac.add(bytes)
             if (keepIvs) stash.set(stashKey(where, env.type, bytes), env.iv)
+            if (env.type === ValueType.Comment) return listComment(bytes, inList, `${source}: ${where}`)
+            mac.add(bytes)
             return { kind: "scalar", value: scalarFromPlaintext(bytes, env.type, `${source}: ${where}`) }
           },
           comment(item, path) {
@@ -109,6 +110,17 @@ export async function unsealTree(
     dataKey.fill(0)
     throw err
   }
+}
+
+/**
+ * A list item sealed with type `comment`: sops (3.13.3, and up to 3.13.1) seals a comment inside
+ * a list as an item and opens it back into a comment, left out of the MAC as every comment is.
+ * Elsewhere sops would write the opened comment as a Go struct: refused.
+ * @throws BridgeError DECRYPT naming `where` outside a list
+ */
+function listComment(bytes: Uint8Array, inList: boolean, where: string): CommentItem {
+  if (!inList) throw new BridgeError(ErrorCode.Decrypt, `${where}: a sealed comment in place of a value`)
+  return comment(utf8.decode(bytes))
 }
 
 /** @throws BridgeError MAC_MISMATCH unless the stored MAC opens to `computed` */

@@ -16,6 +16,7 @@ import type { TreeNode } from "../../../src/tree/node.js"
 import { yamlDoc } from "../formats/yaml-docs.js"
 import { jsonDocument } from "./json-docs.js"
 import { fixedDeps, rules, sealRequest } from "./stream-helpers.js"
+import { hasSealedListComment } from "../../helpers/sealed-list-comment.js"
 
 // `decrypt --extract` of a large file in one pass must print byte for byte what the tree path
 // prints (scalars, maps, lists; YAML and JSON output), and fail where and as it fails.
@@ -143,7 +144,9 @@ describe("decrypt --extract in one pass", () => {
             else if (
               input === file &&
               !ignoreMac &&
-              (format === "json" || readYamlLines(Buffer.from(file).toString()) !== null)
+              (format === "json" ||
+                (readYamlLines(Buffer.from(file).toString()) !== null &&
+                  !hasSealedListComment(Buffer.from(file).toString())))
             )
               throw new Error("the one-pass path did not apply to a file it should take")
           }

@@ -11,6 +11,7 @@ import { encryptDocument } from "../../../src/ops/encrypt-document.js"
 import { yamlDoc } from "../formats/yaml-docs.js"
 import { jsonDocument } from "./json-docs.js"
 import { fixedDeps, openRequest, rules, sealRequest } from "./stream-helpers.js"
+import { hasSealedListComment } from "../../helpers/sealed-list-comment.js"
 
 // The one-pass open must give byte for byte what the tree path gives, and fail where it fails.
 
@@ -82,7 +83,9 @@ describe("YAML and JSON opened in one pass", () => {
             if (fast !== "null") expect(fast).toBe(await outcome(() => decryptDocument(req)))
             else if (
               input === file &&
-              (format === "json" || readYamlLines(Buffer.from(file).toString()) !== null)
+              (format === "json" ||
+                (readYamlLines(Buffer.from(file).toString()) !== null &&
+                  !hasSealedListComment(Buffer.from(file).toString())))
             )
               throw new Error("the one-pass path did not apply to a file it should take")
           }

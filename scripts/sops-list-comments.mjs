@@ -1,0 +1,52 @@
+// Comments inside YAML lists as sops seals and opens them, for test/cli/list-comments.test.ts.
+// sops (3.13.3, and every release up to 3.13.1) seals such a comment as a list item,
+// `- ENC[…,type:comment]`, and opens it back into a comment; 3.13.2 fails its own MAC on those
+// files (getsops/sops#2243). Run with SOPS=<path to a sops 3.13.3 binary>:
+//   SOPS=… node scripts/sops-list-comments.mjs > test/fixtures/sops-list-comments/cases.sops-3.13.3.json
+import { execFileSync } from "node:child_process"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+const sops = process.env["SOPS"]
+if (sops === undefined) throw new Error("set SOPS to a sops 3.13.3 binary")
+const recipient = "age1jhrtlvfa2hk9ny5xy7msxjga9gshctfgergzrvrsecr6h9put5fstyweju"
+const env = { ...process.env, SOPS_AGE_KEY_FILE: "test/fixtures/age/identity.txt" }
+
+/** [name, plaintext YAML, extra sops encrypt flags] */
+const CASES = [
+  [
+    "a commented-out item before the first (getsops/sops#2243)",
+    "items:\n  # - commented@example.com\n  - real@example.com\n",
+    [],
+  ],
+  ["a comment between items", "l:\n  - a\n  # between\n  - b\n", []],
+  ["a comment after the last item", "l:\n  - a\n  - b\n  # after\nz: 1\n", []],
+  ["a line comment on an item", "l:\n  - a # on a\n  - b\n", []],
+  ["two comments in a row", "l:\n  # one\n  # two\n  - a\n", []],
+  ["a nested list", "m:\n  l:\n    - - x\n      # inner\n      - y\n    # outer\n    - z\n", []],
+  ["a list of maps", "l:\n  # head\n  - a: 1\n    b: 2\n  # between maps\n  - c: 3\n", []],
+  ["typed items around a comment", "l:\n  - 1\n  # c\n  - true\n  - 1.5\n", []],
+  ["a map comment and a list comment", "# top\nk: v\nl:\n  # in list\n  - a\n", []],
+  [
+    "under encrypted_regex (only the list's key sealed)",
+    "l:\n  # c\n  - a\nclear:\n  # c2\n  - b\n",
+    ["--encrypted-regex", "^l$"],
+  ],
+]
+
+const dir = mkdtempSync(join(tmpdir(), "sops-list-comments-"))
+try {
+  const out = CASES.map(([name, plain, flags]) => {
+    const file = join(dir, "t.yaml")
+    writeFileSync(file, plain)
+    const run = (args) => execFileSync(sops, args, { env, stdio: ["ignore", "pipe", "pipe"] }).toString()
+    const sealed = run(["encrypt", "--age", recipient, ...flags, file])
+    const sealedFile = join(dir, "t.sops.yaml")
+    writeFileSync(sealedFile, sealed)
+    return { name, plain, flags, sealed, decrypted: run(["decrypt", sealedFile]) }
+  })
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`)
+} finally {
+  rmSync(dir, { recursive: true })
+}
