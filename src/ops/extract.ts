@@ -1,5 +1,5 @@
 import { BridgeError, ErrorCode } from "../errors.js"
-import type { TreeNode } from "../tree/node.js"
+import type { CommentItem, ListItem, MapItem, TreeNode } from "../tree/node.js"
 
 /** One step of an `--extract` path: a map key or a list index. */
 export type ExtractStep =
@@ -38,19 +38,24 @@ function syntax(message: string): BridgeError {
   })
 }
 
-/** Walks `steps` from `root`. @throws BridgeError EXTRACT_MISSING naming the component */
-export function extractNode(root: TreeNode, steps: readonly ExtractStep[]): TreeNode {
-  let node = root
+/**
+ * Walks `steps` from `root`. A list's indices count its comments, as sops' do (a comment in a list
+ * is an item of sops' tree), so an index can name a comment.
+ * @throws BridgeError EXTRACT_MISSING naming the component
+ */
+export function extractNode(root: TreeNode, steps: readonly ExtractStep[]): TreeNode | CommentItem {
+  let node: TreeNode | CommentItem = root
   for (const step of steps) {
+    // Nothing is inside a comment: a further step fails as on a scalar.
+    if (node.kind === "comment") throw stepMissing("scalar", step)
     if (step.kind === "key") {
       if (node.kind !== "map") throw stepMissing(node.kind, step)
-      const found = node.items.find((it) => it.kind === "entry" && it.key === step.key)
+      const found: MapItem | undefined = node.items.find((it) => it.kind === "entry" && it.key === step.key)
       if (found === undefined || found.kind !== "entry") throw stepMissing(node.kind, step)
       node = found.value
     } else {
       if (node.kind !== "list") throw stepMissing(node.kind, step)
-      const values = node.items.filter((it) => it.kind !== "comment")
-      const next = values[step.index]
+      const next: ListItem | undefined = node.items[step.index]
       if (next === undefined) throw stepMissing(node.kind, step)
       node = next
     }
@@ -66,8 +71,9 @@ export function stepMissing(kind: TreeNode["kind"], step: ExtractStep): BridgeEr
 }
 
 /** Every leaf and comment object inside `node` (the set unsealTree's `only` takes). */
-export function nodesUnder(node: TreeNode): Set<object> {
+export function nodesUnder(node: TreeNode | CommentItem): Set<object> {
   const out = new Set<object>()
+  if (node.kind === "comment") return out.add(node)
   const visit = (n: TreeNode): void => {
     if (n.kind === "scalar") {
       out.add(n)

@@ -16,9 +16,15 @@ interface Case {
   readonly sealed: string
   readonly decrypted: string
 }
-const cases = JSON.parse(
+interface Extract {
+  readonly type: string
+  readonly path: string
+  readonly stdout: string
+  readonly code: number
+}
+const { cases, extracts } = JSON.parse(
   readFileSync("test/fixtures/sops-list-comments/cases.sops-3.13.3.json", "utf8"),
-) as Case[]
+) as { cases: Case[]; extracts: Extract[] }
 const env = { SOPS_AGE_KEY_FILE: join(process.cwd(), "test/fixtures/age/identity.txt") }
 const recipient = "age1jhrtlvfa2hk9ny5xy7msxjga9gshctfgergzrvrsecr6h9put5fstyweju"
 const tmp = tempDir()
@@ -108,6 +114,31 @@ describe("comments inside YAML lists, as sops 3.13.3 seals and opens them", () =
     expect(res.code).toBe(25)
     expect(res.stdout).toBe("")
   })
+
+  it("should hold the extract cases", () => {
+    expect(extracts).toHaveLength(12)
+    expect(extracts.filter((e) => e.path === '["l"][2]').map((e) => e.stdout)).toEqual(["b", "b", "b"])
+  })
+
+  // A list's indices count its comments, as sops' do; an index naming a comment prints sops'
+  // Go struct for it (dotenv refuses it, exit 4).
+  it.each(extracts.map((e) => [e.type, e.path, e] as const))(
+    "should extract %s %s as sops 3.13.3 does",
+    async (_t, _p, e) => {
+      const file = join(tmp.path, "extract.yaml")
+      writeFileSync(file, (cases[1] as Case).sealed)
+      for (const ignoreMac of [[], ["--ignore-mac"]]) {
+        const res = await runCli(
+          ["decrypt", ...ignoreMac, "--output-type", e.type, "--extract", e.path, file],
+          {
+            env,
+          },
+        )
+        expect(res.stdout).toBe(e.stdout)
+        expect(res.code).toBe(e.code)
+      }
+    },
+  )
 
   it("should seal and open a large file (the one-pass paths) with comments in lists", async () => {
     // Over the one-pass sealer's 256 KiB threshold: the line reader meets the list comments.

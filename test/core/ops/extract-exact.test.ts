@@ -78,10 +78,11 @@ describe("extractNode, exactly", () => {
     entry("s", str("leaf")),
   ])
 
-  it("should return the root for no steps and skip comments when indexing", () => {
+  it("should return the root for no steps and count comments when indexing, as sops does", () => {
     expect(extractNode(tree, [])).toBe(tree)
-    expect(extractNode(tree, parseExtractPath(`["a"]["b"][0]`))).toBe(x)
-    expect(extractNode(tree, parseExtractPath(`["a"]["b"][1]`))).toEqual(int(2n))
+    expect(extractNode(tree, parseExtractPath(`["a"]["b"][0]`))).toEqual(comment(" c"))
+    expect(extractNode(tree, parseExtractPath(`["a"]["b"][1]`))).toBe(x)
+    expect(extractNode(tree, parseExtractPath(`["a"]["b"][2]`))).toEqual(int(2n))
   })
 
   it.each([
@@ -90,7 +91,10 @@ describe("extractNode, exactly", () => {
     [`["a"]["b"]["k"]`, "component ['k'] not found"],
     [`[0]`, "component [0] not found"],
     [`["s"][0]`, "component [0] not found"],
-    [`["a"]["b"][2]`, "component [2] accesses out of bounds"],
+    [`["a"]["b"][3]`, "component [3] accesses out of bounds"],
+    // Nothing is inside a comment (sops panics there).
+    [`["a"]["b"][0][0]`, "component [0] not found"],
+    [`["a"]["b"][0]["k"]`, "component ['k'] not found"],
     [`["a"]["b"][-1]`, "component [-1] accesses out of bounds"],
   ])("should refuse %s: %s", (path, message) => {
     expect(failure(() => extractNode(tree, parseExtractPath(path)))).toEqual(missing(message))
@@ -110,12 +114,20 @@ describe("nodesUnder", () => {
     expect(got).toHaveLength(6)
     for (const [i, want] of [c1, s1, c2, s2, s3, c3].entries()) expect(got[i]).toBe(want)
     expect([...nodesUnder(s1)]).toEqual([s1])
+    expect([...nodesUnder(c2)]).toEqual([c2])
     expect(nodesUnder(map([])).size).toBe(0)
   })
 })
 
 describe("emitExtracted", () => {
   const text = (b: Uint8Array): string => new TextDecoder().decode(b)
+
+  it("should print a comment as sops prints its Go struct, by format", () => {
+    expect(text(emitExtracted(formats.yaml, comment(" c")))).toBe("value: ' c'\ninline: false\n")
+    expect(text(emitExtracted(formats.yaml, comment(" c", true)))).toBe("value: ' c'\ninline: true\n")
+    expect(text(emitExtracted(formats.json, comment(" c")))).toBe('{\n\t"Value": " c",\n\t"Inline": false\n}')
+    expect(() => emitExtracted(formats.dotenv, comment(" c"))).toThrow()
+  })
 
   it("should print strings and bytes raw without a newline, maps as a document, other values by the format", () => {
     const raw = Uint8Array.from([0xff, 0x00, 0x41])

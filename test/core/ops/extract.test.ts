@@ -19,8 +19,8 @@ describe("parseExtractPath", () => {
 describe("extractNode", () => {
   const tree = map([entry("a", map([entry("b", list([comment(" c"), str("x"), int(2n)]))]))])
 
-  it("should follow keys and skip comments when indexing lists", () => {
-    expect(extractNode(tree, parseExtractPath(`["a"]["b"][1]`))).toEqual(int(2n))
+  it("should follow keys and count comments when indexing lists, as sops does", () => {
+    expect(extractNode(tree, parseExtractPath(`["a"]["b"][2]`))).toEqual(int(2n))
   })
 
   it("should name the missing component", () => {
