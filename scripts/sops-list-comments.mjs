@@ -36,11 +36,11 @@ const CASES = [
 ]
 
 const dir = mkdtempSync(join(tmpdir(), "sops-list-comments-"))
+const run = (args) => execFileSync(sops, args, { env, stdio: ["ignore", "pipe", "pipe"] }).toString()
 try {
   const out = CASES.map(([name, plain, flags]) => {
     const file = join(dir, "t.yaml")
     writeFileSync(file, plain)
-    const run = (args) => execFileSync(sops, args, { env, stdio: ["ignore", "pipe", "pipe"] }).toString()
     const sealed = run(["encrypt", "--age", recipient, ...flags, file])
     const sealedFile = join(dir, "t.sops.yaml")
     writeFileSync(sealedFile, sealed)
@@ -58,7 +58,23 @@ try {
       const r = spawnSync(sops, ["decrypt", "--output-type", type, "--extract", path, sealedFile], { env })
       extracts.push({ type, path, stdout: r.stdout.toString(), code: r.status })
     }
-  process.stdout.write(`${JSON.stringify({ cases: out, extracts }, null, 2)}\n`)
+  // `set` and `unset` by index in the same list: sops counts the comment there too.
+  const edits = []
+  for (const args of [
+    ["set", '["l"][1]', '"Z"'],
+    ["set", '["l"][2]', '"Z"'],
+    ["set", '["l"][3]', '"Z"'],
+    ["set", '["l"][1]["k"]', '"Z"'],
+    ["unset", '["l"][1]'],
+    ["unset", '["l"][2]'],
+    ["unset", '["l"][3]'],
+  ]) {
+    const file = join(dir, "edit.sops.yaml")
+    writeFileSync(file, between.sealed)
+    const r = spawnSync(sops, [args[0], file, ...args.slice(1)], { env })
+    edits.push({ args, code: r.status, decrypted: run(["decrypt", file]) })
+  }
+  process.stdout.write(`${JSON.stringify({ cases: out, extracts, edits }, null, 2)}\n`)
 } finally {
   rmSync(dir, { recursive: true })
 }

@@ -97,7 +97,13 @@ function entryAt(items: readonly MapItem[], key: string): number {
   return items.findIndex((it) => it.kind === "entry" && it.key === key)
 }
 
-/** The `n`-th value of a list and its place among the items (comments are not counted). */
+/**
+ * The `n`-th item of a list, comments counted as sops counts them (a comment in a list is an item
+ * of sops' tree: `set` on its index replaces it, `unset` removes it).
+ */
 function nthValue(items: readonly ListItem[], n: number): { at: number; node: TreeNode } | undefined {
-  return items.flatMap((it, at) => (it.kind === "comment" ? [] : [{ at, node: it }]))[n]
+  const it = items[n]
+  if (it === undefined) return undefined
+  // Replaced by what is set below it, as sops replaces a leaf there.
+  return { at: n, node: it.kind === "comment" ? map([]) : it }
 }

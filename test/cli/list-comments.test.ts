@@ -22,9 +22,15 @@ interface Extract {
   readonly stdout: string
   readonly code: number
 }
-const { cases, extracts } = JSON.parse(
+interface Edit {
+  readonly args: readonly string[]
+  readonly code: number
+  /** sops' decrypt of the file after the edit (or as it was, when the edit failed). */
+  readonly decrypted: string
+}
+const { cases, extracts, edits } = JSON.parse(
   readFileSync("test/fixtures/sops-list-comments/cases.sops-3.13.3.json", "utf8"),
-) as { cases: Case[]; extracts: Extract[] }
+) as { cases: Case[]; extracts: Extract[]; edits: Edit[] }
 const env = { SOPS_AGE_KEY_FILE: join(process.cwd(), "test/fixtures/age/identity.txt") }
 const recipient = "age1jhrtlvfa2hk9ny5xy7msxjga9gshctfgergzrvrsecr6h9put5fstyweju"
 const tmp = tempDir()
@@ -137,6 +143,33 @@ describe("comments inside YAML lists, as sops 3.13.3 seals and opens them", () =
         expect(res.stdout).toBe(e.stdout)
         expect(res.code).toBe(e.code)
       }
+    },
+  )
+
+  it("should hold the set and unset cases", () => {
+    expect(edits.map((e) => e.args.join(" "))).toEqual([
+      'set ["l"][1] "Z"',
+      'set ["l"][2] "Z"',
+      'set ["l"][3] "Z"',
+      'set ["l"][1]["k"] "Z"',
+      'unset ["l"][1]',
+      'unset ["l"][2]',
+      'unset ["l"][3]',
+    ])
+  })
+
+  // sops' set and unset count a list's comments too: the index of a comment replaces or removes it.
+  it.each(edits.map((e, i) => [e.args.join(" "), e, i] as const))(
+    "%s as sops 3.13.3 does",
+    async (_n, e, i) => {
+      const file = join(tmp.path, `edit-${i}.yaml`)
+      writeFileSync(file, (cases[1] as Case).sealed)
+      const [command, ...rest] = e.args
+      const res = await runCli([command ?? "", file, ...rest], { env })
+      expect(res.code).toBe(e.code)
+      const opened = await runCli(["decrypt", file], { env })
+      expect(opened.code).toBe(0)
+      expect(opened.stdout).toBe(e.decrypted)
     },
   )
 

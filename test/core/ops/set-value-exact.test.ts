@@ -153,16 +153,20 @@ describe("setAt", () => {
     expect(setAt(map([entry("a", int(1n)), comment("c")]), [idx(0)], V)).toEqual(list([V]))
   })
 
-  it("should replace the n-th list value, not counting comments", () => {
+  // sops counts a list's comments (items of its tree): the index of a comment replaces it.
+  it("should replace the n-th list item, comments counted as sops counts them", () => {
     const root = list([comment("c0"), str("a"), comment("c1"), str("b"), str("c")])
-    expect(setAt(root, [idx(0)], V)).toEqual(list([comment("c0"), V, comment("c1"), str("b"), str("c")]))
-    expect(setAt(root, [idx(1)], V)).toEqual(list([comment("c0"), str("a"), comment("c1"), V, str("c")]))
-    expect(setAt(root, [idx(2)], V)).toEqual(list([comment("c0"), str("a"), comment("c1"), str("b"), V]))
+    expect(setAt(root, [idx(0)], V)).toEqual(list([V, str("a"), comment("c1"), str("b"), str("c")]))
+    expect(setAt(root, [idx(1)], V)).toEqual(list([comment("c0"), V, comment("c1"), str("b"), str("c")]))
+    expect(setAt(root, [idx(3)], V)).toEqual(list([comment("c0"), str("a"), comment("c1"), V, str("c")]))
+    expect(setAt(root, [idx(2), key("k")], V)).toEqual(
+      list([comment("c0"), str("a"), map([entry("k", V)]), str("b"), str("c")]),
+    )
   })
 
   it("should append for an index at or past the end (and a negative one)", () => {
     const root = list([str("a"), comment("c")])
-    expect(setAt(root, [idx(1)], V)).toEqual(list([str("a"), comment("c"), V]))
+    expect(setAt(root, [idx(2)], V)).toEqual(list([str("a"), comment("c"), V]))
     expect(setAt(root, [idx(9)], V)).toEqual(list([str("a"), comment("c"), V]))
     expect(setAt(root, [idx(-1)], V)).toEqual(list([str("a"), comment("c"), V]))
   })
@@ -172,7 +176,7 @@ describe("setAt", () => {
     expect(setAt(root, [idx(0), key("b")], V)).toEqual(
       list([map([entry("a", int(1n)), entry("b", V)]), str("z")]),
     )
-    expect(setAt(list([comment("c"), list([str("p"), str("q")])]), [idx(0), idx(1)], V)).toEqual(
+    expect(setAt(list([comment("c"), list([str("p"), str("q")])]), [idx(1), idx(1)], V)).toEqual(
       list([comment("c"), list([str("p"), V])]),
     )
   })
@@ -204,16 +208,16 @@ describe("unsetAt", () => {
     expect(unsetAt(root, [key("db"), key("pw")])).toEqual(
       map([entry("db", map([entry("user", str("u"))])), root.items[1] as never]),
     )
-    expect(unsetAt(root, [key("l"), idx(1), key("k")])).toEqual(
+    expect(unsetAt(root, [key("l"), idx(2), key("k")])).toEqual(
       map([root.items[0] as never, entry("l", list([comment("c"), str("a"), map([entry("j", int(2n))])]))]),
     )
   })
 
-  it("should remove the n-th list value, not counting comments", () => {
+  it("should remove the n-th list item, comments counted as sops counts them", () => {
     const root = list([comment("c0"), str("a"), comment("c1"), str("b"), str("c")])
-    expect(unsetAt(root, [idx(0)])).toEqual(list([comment("c0"), comment("c1"), str("b"), str("c")]))
-    expect(unsetAt(root, [idx(1)])).toEqual(list([comment("c0"), str("a"), comment("c1"), str("c")]))
-    expect(unsetAt(root, [idx(2)])).toEqual(list([comment("c0"), str("a"), comment("c1"), str("b")]))
+    expect(unsetAt(root, [idx(0)])).toEqual(list([str("a"), comment("c1"), str("b"), str("c")]))
+    expect(unsetAt(root, [idx(1)])).toEqual(list([comment("c0"), comment("c1"), str("b"), str("c")]))
+    expect(unsetAt(root, [idx(4)])).toEqual(list([comment("c0"), str("a"), comment("c1"), str("b")]))
     expect(unsetAt(list([list([str("p"), str("q")])]), [idx(0), idx(0)])).toEqual(list([list([str("q")])]))
   })
 
@@ -228,7 +232,8 @@ describe("unsetAt", () => {
     ["a key in a list", list([str("a")]), [key("a")], "component ['a'] not found"],
     ["a key in a scalar", str("s"), [key("a")], "component ['a'] not found"],
     ["a key under a scalar", map([entry("a", str("s"))]), [key("a"), key("b")], "component ['b'] not found"],
-    ["an index past the end", list([str("a"), comment("c")]), [idx(1)], "component [1] not found"],
+    ["an index past the end", list([str("a"), comment("c")]), [idx(2)], "component [2] not found"],
+    ["a key under a comment", list([comment("c")]), [idx(0), key("k")], "component ['k'] not found"],
     ["an index in a map", map([entry("a", int(1n))]), [idx(0)], "component [0] not found"],
     ["an index in a scalar", str("s"), [idx(0)], "component [0] not found"],
     ["a negative index", list([str("a")]), [idx(-1)], "component [-1] not found"],
