@@ -4,7 +4,7 @@
 // files (getsops/sops#2243). Run with SOPS=<path to a sops 3.13.3 binary>:
 //   SOPS=… node scripts/sops-list-comments.mjs > test/fixtures/sops-list-comments/cases.sops-3.13.3.json
 import { execFileSync, spawnSync } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 
@@ -74,7 +74,24 @@ try {
     const r = spawnSync(sops, [args[0], file, ...args.slice(1)], { env })
     edits.push({ args, code: r.status, decrypted: run(["decrypt", file]) })
   }
-  process.stdout.write(`${JSON.stringify({ cases: out, extracts, edits }, null, 2)}\n`)
+  // Lists left with comments only (go-yaml writes `[]` and the comments beside it): sops' file
+  // after `unset` of the list's last value, and its decrypt.
+  const emptied = [
+    ["the last value of a nested list", "n:\n  l:\n    # d\n    - 1\n  m: 2\n", '["n"]["l"][1]'],
+    ["the last value of a top-level list", "l:\n  - 1\n  # d\nz: 1\n", '["l"][0]'],
+    ["the values of a list inside a list", "l:\n  - - x\n    # c\n  - y\n", '["l"][0][0]'],
+    ["a flow list's line comment, nothing unset", "a: [] # e\nb: 1\n", null],
+  ].map(([name, plain, path]) => {
+    const file = join(dir, "emptied.yaml")
+    writeFileSync(file, plain)
+    const sealed = run(["encrypt", "--age", recipient, file])
+    const sealedFile = join(dir, "emptied.sops.yaml")
+    writeFileSync(sealedFile, sealed)
+    if (path !== null) run(["unset", sealedFile, path])
+    const after = readFileSync(sealedFile, "utf8")
+    return { name, plain, path, sealed, after, decrypted: run(["decrypt", sealedFile]) }
+  })
+  process.stdout.write(`${JSON.stringify({ cases: out, extracts, edits, emptied }, null, 2)}\n`)
 } finally {
   rmSync(dir, { recursive: true })
 }

@@ -96,6 +96,13 @@ function writeListItems(items: readonly ListItem[], indent: number, ctx: Ctx, fi
       continue
     }
     const childIndent = indent + 2
+    if (item.kind === "list" && item.items.length > 0 && item.items.every((it) => it.kind === "comment")) {
+      // A list item left with comments only: go-yaml writes them above its `- []` (sops 3.13.3).
+      for (const [k, it] of item.items.entries())
+        if (it.kind === "comment") ctx.out.push(commentBlock(k === 0 ? prefix : pad, pad, it.text))
+      ctx.out.push(`${pad}- []\n`)
+      continue
+    }
     if (item.kind === "map" && item.items.length > 0)
       writeMapItems(item.items, childIndent, ctx, `${prefix}- `)
     else if (item.kind === "list" && item.items.length > 0)
@@ -133,6 +140,15 @@ function writeValue(head: string, value: TreeNode, indent: number, ctx: Ctx, inS
   }
   if (value.kind === "list") {
     if (value.items.length === 0) return void out.push(`${head} []\n`)
+    if (value.items.every((it) => it.kind === "comment")) {
+      // Comments alone (a list whose last value was unset, `a: [] # e` as sops reads it): go-yaml
+      // writes an empty flow list and the comments after it at the entry's column (sops 3.13.3:
+      // `a: []\n# e`); block lines below would read back as null.
+      out.push(`${head} []\n`)
+      const pad = " ".repeat(indent)
+      for (const it of value.items) if (it.kind === "comment") out.push(commentBlock(pad, pad, it.text))
+      return
+    }
     out.push(`${head}\n`)
     writeListItems(value.items, nextIndent(indent, best), ctx, null)
     return

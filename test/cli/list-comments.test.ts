@@ -28,9 +28,19 @@ interface Edit {
   /** sops' decrypt of the file after the edit (or as it was, when the edit failed). */
   readonly decrypted: string
 }
-const { cases, extracts, edits } = JSON.parse(
+interface Emptied {
+  readonly name: string
+  readonly plain: string
+  /** What was unset in sops' sealed file (null: nothing). */
+  readonly path: string | null
+  readonly sealed: string
+  /** sops' file after the unset. */
+  readonly after: string
+  readonly decrypted: string
+}
+const { cases, extracts, edits, emptied } = JSON.parse(
   readFileSync("test/fixtures/sops-list-comments/cases.sops-3.13.3.json", "utf8"),
-) as { cases: Case[]; extracts: Extract[]; edits: Edit[] }
+) as { cases: Case[]; extracts: Extract[]; edits: Edit[]; emptied: Emptied[] }
 const env = { SOPS_AGE_KEY_FILE: join(process.cwd(), "test/fixtures/age/identity.txt") }
 const recipient = "age1jhrtlvfa2hk9ny5xy7msxjga9gshctfgergzrvrsecr6h9put5fstyweju"
 const tmp = tempDir()
@@ -170,6 +180,30 @@ describe("comments inside YAML lists, as sops 3.13.3 seals and opens them", () =
       const opened = await runCli(["decrypt", file], { env })
       expect(opened.code).toBe(0)
       expect(opened.stdout).toBe(e.decrypted)
+    },
+  )
+
+  // A list left with comments only: go-yaml writes `[]` with the comments beside it (after it at
+  // the entry's column; above it in a list). sealbridge wrote them as block lines below the key,
+  // which read back as null.
+  it.each(emptied.map((e, i) => [e.name, e, i] as const))(
+    "%s: written and opened as sops does",
+    async (_n, e, i) => {
+      const file = join(tmp.path, `emptied-${i}.yaml`)
+      writeFileSync(file, e.sealed)
+      if (e.path !== null) {
+        const res = await runCli(["unset", file, e.path], { env })
+        expect(res.stderr).toBe("")
+        expect(res.code).toBe(0)
+        expect(shape(readFileSync(file, "utf8"))).toBe(shape(e.after))
+      }
+      const opened = await runCli(["decrypt", file], { env })
+      expect(opened.stderr).toBe("")
+      expect(opened.code).toBe(0)
+      expect(opened.stdout).toBe(e.decrypted)
+      // sops' own file after its unset opens the same.
+      writeFileSync(file, e.after)
+      expect((await runCli(["decrypt", file], { env })).stdout).toBe(e.decrypted)
     },
   )
 

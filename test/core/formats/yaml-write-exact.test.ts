@@ -278,6 +278,22 @@ describe("writeYaml layout", () => {
     expect(writeYaml([map([entry(k, list([])), entry("z", int(1n))])])).toBe(`? ${k}\n: []\nz: 1\n`)
   })
 
+  // sops 3.13.3 (test/cli/list-comments.test.ts has its files): a list left with comments only.
+  it("should write a list of comments only as [] with the comments after it, or above it in a list", () => {
+    expect(writeYaml([map([entry("l", list([comment(" d")])), entry("z", int(1n))])])).toBe(
+      "l: []\n# d\nz: 1\n",
+    )
+    expect(writeYaml([map([entry("n", map([entry("l", list([comment(" d"), comment(" e")]))]))])])).toBe(
+      '"n":\n    l: []\n    # d\n    # e\n',
+    )
+    expect(writeYaml([map([entry("l", list([list([comment(" c")]), str("y")]))])])).toBe(
+      'l:\n    # c\n    - []\n    - "y"\n',
+    )
+    expect(writeYaml([map([entry("l", list([list([list([comment(" c")]), str("z")])]))])])).toBe(
+      "l:\n    - # c\n      - []\n      - z\n",
+    )
+  })
+
   it("should copy an end-of-line comment as it is, $ patterns included", () => {
     expect(writeYaml([map([comment(" $& $' $1 y", true), entry("a", int(1n))])])).toBe("a: 1 # $& $' $1 y\n")
   })
