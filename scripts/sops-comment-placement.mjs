@@ -55,5 +55,18 @@ export function sopsCommentPlacement(prefix) {
       })
       .join("\n")
   }
-  return { sealed, cleanup: () => rmSync(dir, { recursive: true }) }
+  /** sops' whole `encrypt` output and its `decrypt` of it. @param {string} text @returns {{ encrypted: string, opened: string } | null} */
+  function files(text) {
+    const file = join(dir, "f.yaml")
+    writeFileSync(file, text)
+    try {
+      const encrypted = run(["encrypt", file]).toString()
+      const encFile = join(dir, "f.sops.yaml")
+      writeFileSync(encFile, encrypted)
+      return { encrypted, opened: run(["decrypt", encFile]).toString() }
+    } catch {
+      return null
+    }
+  }
+  return { sealed, files, cleanup: () => rmSync(dir, { recursive: true }) }
 }

@@ -317,14 +317,13 @@ function place(
   let f: Frame | null = v.frame
   const stop = next?.column ?? 0
   for (; f !== null && f.parent !== null && column(f) > stop; f = f.parent) {
-    // A sequence at its key's column (`k:\n- 1`) opens no block in go-yaml: not followed here.
-    if (!f.map && column(f) <= column(f.parent)) return null
     closing.push(column(f))
     sequences.push(!f.map)
   }
   // A sequence goes on only with its next item (the run's feet go after that item).
   if (f === null || column(f) !== stop || (!f.map && next === null)) return null
-  if (next !== null && goesOn !== f) return null
+  // A top-level `...` (no frame) ends the document as a key at column 0 would end the value's maps.
+  if (next !== null && goesOn !== f && goesOn !== null) return null
   const last = run[run.length - 1] as { offset: number }
   const finalBreak = next === null && lines.breakAfter(last.offset)
   const endColumn = lines.lineLength(last.offset)

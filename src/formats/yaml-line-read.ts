@@ -74,6 +74,7 @@ const PLAIN_CHARS = /^[\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\u
 // C0 and C1 controls but tab and NEL, and the two non-characters go-yaml's reader refuses.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]/
+const SEPARATOR = /[\u2028\u2029]/
 const KEY = /^[A-Za-z_][A-Za-z0-9_./-]*$/
 const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/
 
@@ -323,8 +324,10 @@ class LineReader {
     let contentIndent = -1
     let trailingBlank = 0
     for (let raw = this.#lines.line(); raw !== undefined; raw = this.#lines.line()) {
-      // A character go-yaml refuses, anywhere (comments too): the tree path reports where.
-      if (CONTROL.test(raw)) bail()
+      // A character go-yaml refuses, anywhere (comments too): the tree path reports where. U+2028
+      // and U+2029 end a line to go-yaml, which then drops the indentation after them: the
+      // document reader reads them so.
+      if (CONTROL.test(raw) || SEPARATOR.test(raw)) bail()
       const body = unindent(raw)
       if (body === "") {
         // Blank lines: inside the block only below content (contentIndent is -1 before it);

@@ -360,8 +360,8 @@ function readScalar(node: YamlScalar, ctx: Ctx): Scalar {
 
 /**
  * U+2028 and U+2029 are line breaks to go-yaml (YAML 1.1), plain characters to the yaml package:
- * in single quotes go-yaml drops the blanks around them, in a literal block the indentation after
- * them, as it does after a line break. That is how it writes them (yaml-write.ts), so they read
+ * in single quotes go-yaml drops the blanks around them, in a literal or folded block the
+ * indentation after them, as it does after a line break (a folded block keeps the break itself). That is how it writes them (yaml-write.ts), so they read
  * back the same. (Double quotes write them escaped; plain scalars never hold them.)
  */
 function lineSeparators(node: YamlScalar, text: string, ctx: Ctx): string {
@@ -374,7 +374,8 @@ function lineSeparators(node: YamlScalar, text: string, ctx: Ctx): string {
       isBreak(text[at - 1]) || isBreak(text[at + run.length]) ? "" : run,
     )
   }
-  if (node.type !== "BLOCK_LITERAL" || node.range === undefined || node.range === null) return text
+  const block = node.type === "BLOCK_LITERAL" || node.type === "BLOCK_FOLDED"
+  if (!block || node.range === undefined || node.range === null) return text
   // The block's indentation: its first line that is not blank.
   const body = ctx.text.slice(node.range[0], node.range[1]).split("\n").slice(1)
   const first = body.find((l) => l.trim() !== "")

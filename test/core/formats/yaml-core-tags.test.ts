@@ -35,6 +35,9 @@ describe("YAML core tags", () => {
     ['!!bool "yes"', "FORMAT t.yaml:1: cannot decode a !!str scalar as a !!bool"],
     ["!!int 1.5", "FORMAT t.yaml:1: cannot decode a !!float scalar as a !!int"],
     ["!!int 99999999999999999999", "FORMAT t.yaml:1: cannot decode a !!float scalar as a !!int"],
+    // An int is a float's only other core type: it is not a bool's, and a word is not a float.
+    ["!!bool 1", "FORMAT t.yaml:1: cannot decode a !!int scalar as a !!bool"],
+    ["!!float abc", "FORMAT t.yaml:1: cannot decode a !!str scalar as a !!float"],
   ])("should refuse %s as sops does (exit 2), without echoing the text", (text, message) => {
     expect(errorOf(() => valueOf(text))).toBe(message)
   })

@@ -108,6 +108,18 @@ describe("YAML and JSON opened in one pass", () => {
     expect(await outcome(() => decryptDocument(req))).toBe(expected)
   })
 
+  it("should keep a run before a key of the enclosing map there, as go-yaml (sops 3.13.2) does", async () => {
+    // The run ends before `d`, a real next key: it is not the run before `sops:` at column 0
+    // (yaml-line-read.ts' sopsAfter), so it stays with `d` at column 4 instead of closing b's map.
+    const file = await sealed("a:\n  b:\n    c: 1\n  # x\n  d: 2\n", "yaml", {})
+    if (file === null) throw new Error("could not seal")
+    const req = openRequest(file, "yaml", [opener])
+    const expected = "a:\n    b:\n        c: 1\n    # x\n    d: 2\n"
+    expect(await outcome(() => decryptStreamed(req, 0))).toBe(expected)
+    expect(await outcome(() => decryptStreamed(req, 0, 7))).toBe(expected)
+    expect(await outcome(() => decryptDocument(req))).toBe(expected)
+  })
+
   it("should hand over (null) small files, --extract, other output types and other layouts", async () => {
     const file = await sealed('{"a": "b", "c": [1, 2.5]}', "json", {})
     if (file === null) throw new Error("could not seal")
