@@ -152,9 +152,12 @@ function readSeq(seq: CST.BlockSequence, depth: number): { kind: "list"; items: 
     else if (value.type === "block-seq") items.push(readSeq(value, depth + 1))
     else if (emptyFlow(value) !== null) items.push(emptyFlow(value) as TreeNode)
     else {
-      const { scalar, endComments } = readScalarToken(value)
-      for (const c of endComments) items.push(comment(c))
+      // The line comment goes above the item; those below it (more indented than the list) after.
+      const { scalar, endComments, below } = readScalarToken(value)
+      const cut = endComments.length - below
+      for (const c of endComments.slice(0, cut)) items.push(comment(c))
       items.push({ kind: "scalar", value: scalar })
+      for (const c of endComments.slice(cut)) items.push(comment(c))
     }
   }
   if (trailing !== null) {

@@ -142,7 +142,12 @@ function walk(token: CST.Token, frame: Frame | null, out: Flat[]): void {
       const dash = token.items[0]?.start.find((t) => t.type === "seq-item-ind")
       const inner: Frame = { map: false, offset: dash?.offset ?? give(), parent: frame }
       for (const it of token.items) {
-        side(it.start, inner, out)
+        for (const t of it.start) {
+          // `-` and nothing: the run after it follows the empty item, its `-`.
+          if (t.type === "seq-item-ind" && it.value === undefined)
+            out.push({ t: "content", offset: t.offset, frame: inner, value: true, empty: true })
+          else side([t], inner, out)
+        }
         if (it.value !== undefined) node(it.value, inner, out, true)
       }
       return
@@ -316,7 +321,16 @@ function place(
   const sequences: boolean[] = []
   let f: Frame | null = v.frame
   const stop = next?.column ?? 0
-  for (; f !== null && f.parent !== null && column(f) > stop; f = f.parent) {
+  // A sequence at its key's column (`k:\n- 1`) pushes no indentation in go-yaml: it ends with its
+  // map's next key, at that same column.
+  const indentless = (g: Frame): boolean => !g.map && g.parent !== null && column(g) === column(g.parent)
+  for (
+    ;
+    f !== null &&
+    f.parent !== null &&
+    (column(f) > stop || (indentless(f) && column(f) === stop && goesOn !== f));
+    f = f.parent
+  ) {
     closing.push(column(f))
     sequences.push(!f.map)
   }

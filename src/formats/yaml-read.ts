@@ -16,6 +16,7 @@ import type { Branch, ListItem, MapItem, MapNode, Scalar, TreeNode } from "../tr
 import { assertYamlDepth } from "./yaml-depth.js"
 import { yamlErrorAt } from "./yaml-error.js"
 import { placeGapComments } from "./yaml-gap-tree.js"
+import { refuseLeadingTabs } from "./yaml-tabs.js"
 import { resolvePlain } from "./yaml-scalar.js"
 
 const NULL_TAG = "tag:yaml.org,2002:null"
@@ -40,6 +41,9 @@ export function readYaml(text: string, source: string): Branch[] {
       const { line, column, reason } = yamlErrorAt(text, err)
       throw new FormatError(source, line, `invalid yaml: ${reason}`, { column })
     }
+  }
+  refuseLeadingTabs(docs, text, source)
+  for (const doc of docs) {
     // Comments below nested maps go where go-yaml puts them (one document: the usual case).
     const read = readDocument(doc, source, text)
     const branch = docs.length === 1 ? placeGapComments(read, tokens, text) : read
@@ -182,9 +186,10 @@ function readNode(node: unknown, ctx: Ctx, depth = 0): TreeNode {
     for (const item of node.items) {
       const n = item as Node
       pushComments(items, n.commentBefore)
-      if (isScalar(n)) pushComments(items, n.comment)
-      // A flow item's comments are the list's, not inside it: `- []` stays an empty list.
-      const [line, below] = isFlow(n) ? splitLineComment(n, ctx) : [undefined, undefined]
+      // A flow item's comments are the list's, not inside it: `- []` stays an empty list. A
+      // scalar's are its line comment and the comments below it that the yaml package gives it
+      // (more indented than the list): those stay after the item.
+      const [line, below] = isFlow(n) || isScalar(n) ? splitLineComment(n, ctx) : [undefined, undefined]
       pushComments(items, line)
       items.push(readNode(n, ctx, depth + 1))
       pushComments(items, below)

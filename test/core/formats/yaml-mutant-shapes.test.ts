@@ -29,11 +29,14 @@ const cases = JSON.parse(
   readFileSync("test/fixtures/yaml-gap/mutant-shapes.sops-3.13.2.json", "utf8"),
 ) as Case[]
 
-// Where sealbridge still reads a hand-written plaintext unlike sops 3.13.2 (README, "Known
-// differences"): the layout each reader that differs gives, pinned so that a change shows. Most are
-// comments next to flow collections, runs after a list at its key's column or an empty item, an
-// indented top-level map; `refused` rows are inputs sops refuses (a tab before a comment, exit 2)
-// or cannot give back one comment for one. A row goes when its shape is fixed.
+// Where sealbridge still reads a hand-written plaintext unlike sops 3.13.2 (README, "Formats"): the
+// layout each reader that differs gives, pinned so that a change shows: comments inside or after
+// flow collections, `[x:]`, U+2028 in a multi-line double-quoted scalar or alone in a literal
+// block, a run after an empty list item, before a next item that is a map, at the end of an
+// indented top-level map. Rows whose input sops refuses (`refused` in the fixture): a tab after
+// the spaces that indent a comment (sealbridge refuses a tab only at the start of a line:
+// yaml-tabs.test.ts), an alias or a quoted ` #` with a line comment, and `{ # c\n} # x`, whose
+// sealed comments sops does not give back one for one. A row goes when its shape is fixed.
 const KNOWN: ReadonlyMap<string, Readonly<Record<string, string>>> = new Map<string, Record<string, string>>([
   [
     "an alias of a flow map with its own line comment",
@@ -79,22 +82,22 @@ const KNOWN: ReadonlyMap<string, Readonly<Record<string, string>>> = new Map<str
   [
     "a run after an empty list item",
     {
-      document: "a:\n    b:\n        # c2\n        # c0\n        - null\ne: 3\n",
-      format: "a:\n    b:\n        # c2\n        # c0\n        - null\ne: 3\n",
+      document: "a:\n    b:\n        - null\n        # c2\n# c0\ne: 3\n",
+      format: "a:\n    b:\n        - null\n        # c2\n# c0\ne: 3\n",
     },
   ],
   [
     "a tab-indented comment in a run",
     {
-      document: "a:\n    b:\n        c: 1\n# c2\n# c0\ne: 3\n",
-      format: "a:\n    b:\n        c: 1\n# c2\n# c0\ne: 3\n",
+      document: "a:\n    b:\n        c: 1\n    # c2\n    # c0\ne: 3\n",
+      format: "a:\n    b:\n        c: 1\n    # c2\n    # c0\ne: 3\n",
     },
   ],
   [
     "a tab-indented comment after a line comment",
     {
-      document: "a:\n    b:\n        c: 1 # x\n# c2\n# c0\ne: 3\n",
-      format: "a:\n    b:\n        c: 1 # x\n# c2\n# c0\ne: 3\n",
+      document: "a:\n    b:\n        c: 1 # x\n    # c2\n    # c0\ne: 3\n",
+      format: "a:\n    b:\n        c: 1 # x\n    # c2\n    # c0\ne: 3\n",
     },
   ],
   ["a run at the end of an indented top-level map", { document: "# x\na:\n    b: 1\n" }],
@@ -104,30 +107,6 @@ const KNOWN: ReadonlyMap<string, Readonly<Record<string, string>>> = new Map<str
       document: "a:\n    b: 1\n    # x\n",
       cst: "a:\n    b: 1\n    # x\n",
       format: "a:\n    b: 1\n    # x\n",
-    },
-  ],
-  [
-    "a run after a list at its key's column, before its map's key",
-    {
-      document: "a:\n    b:\n        - 1\n        # c2\n    c: 3\n",
-      cst: "a:\n    b:\n        - 1\n        # c2\n    c: 3\n",
-      format: "a:\n    b:\n        - 1\n        # c2\n    c: 3\n",
-    },
-  ],
-  [
-    "a deeper run after a list at its key's column",
-    {
-      document: "a:\n    b:\n        # c4\n        # c3\n        - 1\n# c0\ne: 3\n",
-      cst: "a:\n    b:\n        # c4\n        # c3\n        - 1\n# c0\ne: 3\n",
-      format: "a:\n    b:\n        # c4\n        # c3\n        - 1\n# c0\ne: 3\n",
-    },
-  ],
-  [
-    "a run after a top-level list at its key's column",
-    {
-      document: "a:\n    # c2\n    - 1\n# c0\ne: 3\n",
-      cst: "a:\n    # c2\n    - 1\n# c0\ne: 3\n",
-      format: "a:\n    # c2\n    - 1\n# c0\ne: 3\n",
     },
   ],
   [
@@ -160,7 +139,7 @@ const readers = {
 
 describe("YAML shapes that tell the readers' mutants apart, written as sops 3.13.2 writes them", () => {
   it("should hold the shapes", () => {
-    expect(cases.length).toBe(44)
+    expect(cases.length).toBe(47)
     expect(cases.filter((c) => c.refused === true).length).toBe(6)
     for (const name of [...KNOWN.keys(), ...OPENED_KNOWN.keys()])
       expect(cases.map((c) => c.name)).toContain(name)
