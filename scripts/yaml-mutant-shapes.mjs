@@ -49,6 +49,10 @@ const INPUTS = [
   ["a run after an empty list item", "a:\n  b:\n    -\n  # c2\n# c0\ne: 3\n"],
   ["a run after a nested list's last item", "a:\n  b:\n    - 1\n  # c2\n# c0\ne: 3\n"],
   ["a run after a nested list's null item", "a:\n  b:\n    - ~\n  # c2\n# c0\ne: 3\n"],
+  ["a deeper run after an empty list item", "a:\n  b:\n    -\n      # c6\n  # c2\n# c0\ne: 3\n"],
+  ["a run after a second, empty list item", "a:\n  b:\n    - 1\n    -\n  # c2\ne: 3\n"],
+  ["a run at the list's column after an empty item", "a:\n  b:\n    -\n\n    # c4\n# c0\ne: 3\n"],
+  ["a run after an empty item of a top-level key's list", "a:\n  -\n  # c2\nb: 1\n"],
   ["a run after an empty list item before a key of its map", "a:\n  b:\n    -\n  # c2\n  c: 3\n"],
   ["a run after a value with its line comment", "a:\n  b:\n    c: 1 # x\n  # c2\n# c0\ne: 3\n"],
   ["a run then a last value with its line comment", "a:\n  b:\n    c: 1 # x\n  # c2\n# c0\ne:\n  f: 1 # x\n"],
@@ -68,6 +72,15 @@ const INPUTS = [
   ["a run before a document end marker, deeper", "a:\n  b:\n    c: 1\n      # c6\n    # c4\n...\n"],
   ["a run before a document end marker", "a:\n  b:\n    c: 1\n  # c2\n# c0\n...\n"],
   ["a run before a list item that is a map", "x:\n  - a: 1\n    # c1\n   # c2\n  - b: 2\n"],
+  [
+    "a run before a list item that is a map of two keys",
+    "x:\n  - a: 1\n    # c1\n   # c2\n  - b: 2\n    d: 3\n",
+  ],
+  [
+    "a run before a list item that is a map with a nested value",
+    "x:\n  - a: 1\n    # c1\n   # c2\n  - b:\n      c: 1\n",
+  ],
+  ["a run before a list item that is a list", "x:\n  - a: 1\n    # c1\n   # c2\n  - - 2\n"],
   // yaml-line-read.ts: a run before a key of the value's enclosing map.
   ["a run before a key of the enclosing map", "a:\n  b:\n    c: 1\n  # x\n  d: 2\n"],
 ]

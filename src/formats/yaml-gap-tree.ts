@@ -343,7 +343,7 @@ function place(
   const endColumn = lines.lineLength(last.offset)
   const empty = v.empty === true
   const nextItem = !f.map
-  const closes = gapCloses({
+  const found = gapCloses({
     valueLine,
     empty,
     comments,
@@ -354,6 +354,10 @@ function place(
     finalBreak,
     endColumn,
   })
+  // An empty list item (`-`) has no token to take a foot: what would be its foot goes to the end
+  // of the list (its key's foot in the enclosing map).
+  const emptyItem = empty && v.frame !== null && !v.frame.map && closing.length > 0
+  const closes = emptyItem ? (found?.map((c) => (c === 0 ? 1 : c)) ?? null) : found
   // When no map ends the reader's placement stands, but for what go-yaml drops.
   if (closes === null || (closing.length === 0 && !closes.includes(DROP))) return null
   return { closes, ending: closing.length + (next === null ? 1 : 0), skip, own: v.own ?? 0 }
@@ -422,9 +426,28 @@ function move(events: Event[], p: Placement, at: readonly number[]): Event[] {
   }
   for (; shut < closes; shut++) placed.push(closeEvent)
   if (after.length === 0) return [...events.slice(0, start), ...placed, ...events.slice(end)]
+  // go-yaml hands them to the item's first token: they are its foot, after a scalar item; in a map
+  // item after its first key's value, in a list item after its first item.
   const item = events[end]
-  if (item?.t !== "leaf") give()
-  return [...events.slice(0, start), ...placed, item as Event, ...after, ...events.slice(end + 1)]
+  let past: number
+  if (item?.t === "leaf") past = end + 1
+  else if (item?.t === "open" && !item.list && events[end + 1]?.t === "key") past = pastNode(events, end + 2)
+  else if (item?.t === "open" && item.list) past = pastNode(events, end + 1)
+  else return give()
+  return [...events.slice(0, start), ...placed, ...events.slice(end, past), ...after, ...events.slice(past)]
+}
+
+/** The index just past the scalar or collection whose events start at `i` (give() for anything else). */
+function pastNode(events: readonly Event[], i: number): number {
+  const first = events[i]
+  if (first?.t === "leaf") return i + 1
+  if (first?.t !== "open") return give()
+  for (let depth = 0; i < events.length; i++) {
+    const e = events[i] as Event
+    if (e.t === "open") depth++
+    else if (e.t === "close" && --depth === 0) return i + 1
+  }
+  return give()
 }
 
 function flatten(node: TreeNode, out: Event[], at: number[]): void {
