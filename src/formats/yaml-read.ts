@@ -189,7 +189,12 @@ function readNode(node: unknown, ctx: Ctx, depth = 0): TreeNode {
       // A flow item's comments are the list's, not inside it: `- []` stays an empty list. A
       // scalar's are its line comment and the comments below it that the yaml package gives it
       // (more indented than the list): those stay after the item.
-      const [line, below] = isFlow(n) || isScalar(n) ? splitLineComment(n, ctx) : [undefined, undefined]
+      const [line, below] =
+        isScalar(n) && isEmptyNode(n)
+          ? splitEmptyItemComment(n, ctx)
+          : isFlow(n) || isScalar(n)
+            ? splitLineComment(n, ctx)
+            : [undefined, undefined]
       pushComments(items, line)
       items.push(readNode(n, ctx, depth + 1))
       pushComments(items, below)
@@ -311,6 +316,33 @@ function splitLineComment(value: Node | null, ctx: Ctx): [string | undefined, st
     return cut === -1 ? [comment, undefined] : [comment.slice(0, cut), comment.slice(cut + 1)]
   }
   return [undefined, comment]
+}
+
+const isEmptyNode = (n: Node): boolean =>
+  n.range !== undefined && n.range !== null && n.range[0] === n.range[1]
+
+/**
+ * An empty list item (`-`): the yaml package hangs the comments above it and below it on its
+ * empty scalar alike. Those on the lines after the `-` stay below the item, the others above.
+ */
+function splitEmptyItemComment(n: Node, ctx: Ctx): [string | undefined, string | undefined] {
+  const comment = n.comment ?? undefined
+  const at = n.range?.[0]
+  if (comment === undefined || at === undefined) return [comment, undefined]
+  let after = 0
+  for (let eol = ctx.text.indexOf("\n", at); eol !== -1;) {
+    const next = ctx.text.indexOf("\n", eol + 1)
+    const text = ctx.text.slice(eol + 1, next === -1 ? undefined : next)
+    if (/^[ ]*#/.test(text)) after++
+    else if (text.trim() !== "") break
+    eol = next
+  }
+  const lines = comment.split("\n")
+  // From the end, past `after` comment lines (blank lines inside the comment are "" lines).
+  let cut = lines.length
+  for (let seen = 0; cut > 0 && seen < after; cut--) if (lines[cut - 1] !== "") seen++
+  const join = (l: string[]): string | undefined => (l.length === 0 ? undefined : l.join("\n"))
+  return [join(lines.slice(0, cut)), join(lines.slice(cut))]
 }
 
 /** True when a `#` comment follows the key on its own line (`key: # c`). */
