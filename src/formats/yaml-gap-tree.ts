@@ -128,11 +128,13 @@ function walk(token: CST.Token, frame: Frame | null, out: Flat[]): void {
       for (const it of token.items) {
         side(it.start, inner, out)
         if (it.key !== undefined && it.key !== null) node(it.key, inner, out, false)
+        let emptyValue = false
         for (const t of it.sep ?? []) {
           // `key:` and nothing: the run after it (in the separator) follows the empty value, its `:`.
-          if (t.type === "map-value-ind" && it.value === undefined)
+          if (t.type === "map-value-ind" && it.value === undefined) {
             out.push({ t: "content", offset: t.offset, frame: inner, value: true, empty: true })
-          else side([t], inner, out)
+            emptyValue = true
+          } else if (!(emptyValue && isProp(t))) side([t], inner, out) // `key: &a`: still empty
         }
         if (it.value !== undefined) node(it.value, inner, out, true)
       }
@@ -142,11 +144,13 @@ function walk(token: CST.Token, frame: Frame | null, out: Flat[]): void {
       const dash = token.items[0]?.start.find((t) => t.type === "seq-item-ind")
       const inner: Frame = { map: false, offset: dash?.offset ?? give(), parent: frame }
       for (const it of token.items) {
+        let emptyItem = false
         for (const t of it.start) {
           // `-` and nothing: the run after it follows the empty item, its `-`.
-          if (t.type === "seq-item-ind" && it.value === undefined)
+          if (t.type === "seq-item-ind" && it.value === undefined) {
             out.push({ t: "content", offset: t.offset, frame: inner, value: true, empty: true })
-          else side([t], inner, out)
+            emptyItem = true
+          } else if (!(emptyItem && isProp(t))) side([t], inner, out) // `- &a`: still empty
         }
         if (it.value !== undefined) node(it.value, inner, out, true)
       }
@@ -156,6 +160,9 @@ function walk(token: CST.Token, frame: Frame | null, out: Flat[]): void {
       node(token, frame, out, false)
   }
 }
+
+/** An anchor or a tag: on an empty value, part of that value. */
+const isProp = (t: CST.Token): boolean => t.type === "anchor" || t.type === "tag"
 
 const isBracket = (t: CST.SourceToken | undefined): boolean =>
   t?.type === "flow-seq-end" || t?.type === "flow-map-end"

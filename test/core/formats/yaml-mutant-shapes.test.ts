@@ -32,10 +32,11 @@ const cases = JSON.parse(
 // Where sealbridge still reads a hand-written plaintext unlike sops 3.13.2 (README, "Formats"): the
 // layout each reader that differs gives, pinned so that a change shows: comments inside or after
 // flow collections, `[x:]`, U+2028 in a multi-line double-quoted scalar or alone in a literal
-// block, a run at the end of an indented top-level map. Rows whose input sops refuses (`refused` in the fixture): a tab after
-// the spaces that indent a comment (sealbridge refuses a tab only at the start of a line:
-// yaml-tabs.test.ts), an alias or a quoted ` #` with a line comment, and `{ # c\n} # x`, whose
-// sealed comments sops does not give back one for one. A row goes when its shape is fixed.
+// block, a run at the end of an indented top-level map or after an explicit key with no value.
+// Rows whose input sops refuses (`refused` in the fixture): a tab after the spaces that indent a
+// comment (sealbridge refuses a tab only at the start of a line: yaml-tabs.test.ts), an alias or
+// a quoted ` #` with a line comment, and `{ # c\n} # x`, whose sealed comments sops does not give
+// back one for one. A row goes when its shape is fixed.
 const KNOWN: ReadonlyMap<string, Readonly<Record<string, string>>> = new Map<string, Record<string, string>>([
   [
     "an alias of a flow map with its own line comment",
@@ -76,6 +77,13 @@ const KNOWN: ReadonlyMap<string, Readonly<Record<string, string>>> = new Map<str
     {
       document: "a:\n    b:\n        k:\n            - x: 1 # c\n            # c1\n    # c0\nz: 9\n",
       format: "a:\n    b:\n        k:\n            - x: 1 # c\n            # c1\n    # c0\nz: 9\n",
+    },
+  ],
+  [
+    "a run after an explicit key with no value",
+    {
+      document: "a:\n    b:\n        # c2\n        # c0\n        k: null\ne: 3\n",
+      format: "a:\n    b:\n        # c2\n        # c0\n        k: null\ne: 3\n",
     },
   ],
   [
@@ -123,7 +131,7 @@ const readers = {
 
 describe("YAML shapes that tell the readers' mutants apart, written as sops 3.13.2 writes them", () => {
   it("should hold the shapes", () => {
-    expect(cases.length).toBe(54)
+    expect(cases.length).toBe(58)
     expect(cases.filter((c) => c.refused === true).length).toBe(6)
     for (const name of [...KNOWN.keys(), ...OPENED_KNOWN.keys()])
       expect(cases.map((c) => c.name)).toContain(name)
