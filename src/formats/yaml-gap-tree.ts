@@ -434,12 +434,13 @@ function move(events: Event[], p: Placement, at: readonly number[]): Event[] {
   for (; shut < closes; shut++) placed.push(closeEvent)
   if (after.length === 0) return [...events.slice(0, start), ...placed, ...events.slice(end)]
   // go-yaml hands them to the item's first token: they are its foot, after a scalar item; in a map
-  // item after its first key's value, in a list item after its first item.
-  const item = events[end]
+  // item after its first key's value; in a list item, the same for its first item.
+  let first = end
+  while (events[first]?.t === "open" && (events[first] as { list: boolean }).list) first++
+  const item = events[first]
   let past: number
-  if (item?.t === "leaf") past = end + 1
-  else if (item?.t === "open" && !item.list && events[end + 1]?.t === "key") past = pastNode(events, end + 2)
-  else if (item?.t === "open" && item.list) past = pastNode(events, end + 1)
+  if (item?.t === "leaf") past = first + 1
+  else if (item?.t === "open" && events[first + 1]?.t === "key") past = pastNode(events, first + 2)
   else return give()
   return [...events.slice(0, start), ...placed, ...events.slice(end, past), ...after, ...events.slice(past)]
 }
