@@ -85,7 +85,10 @@ const INPUTS = [
     "x:\n  - a: 1\n    # c1\n   # c2\n  - b:\n      c: 1\n",
   ],
   ["a run before a list item that is a list", "x:\n  - a: 1\n    # c1\n   # c2\n  - - 2\n"],
-  ["a run before a list item that is a list of maps", "x:\n  - a: 1\n    # c1\n   # c2\n  - - b: 2\n      c: 3\n"],
+  [
+    "a run before a list item that is a list of maps",
+    "x:\n  - a: 1\n    # c1\n   # c2\n  - - b: 2\n      c: 3\n",
+  ],
   // yaml-line-read.ts: a run before a key of the value's enclosing map.
   ["a run before a key of the enclosing map", "a:\n  b:\n    c: 1\n  # x\n  d: 2\n"],
 ]
