@@ -128,14 +128,8 @@ function walk(token: CST.Token, frame: Frame | null, out: Flat[]): void {
       for (const it of token.items) {
         side(it.start, inner, out)
         if (it.key !== undefined && it.key !== null) node(it.key, inner, out, false)
-        let emptyValue = false
-        for (const t of it.sep ?? []) {
-          // `key:` and nothing: the run after it (in the separator) follows the empty value, its `:`.
-          if (t.type === "map-value-ind" && it.value === undefined) {
-            out.push({ t: "content", offset: t.offset, frame: inner, value: true, empty: true })
-            emptyValue = true
-          } else if (!(emptyValue && isProp(t))) side([t], inner, out) // `key: &a`: still empty
-        }
+        // `key:` and nothing: the run after it (in the separator) follows the empty value, its `:`.
+        indicated(it.sep, "map-value-ind", it.value === undefined, inner, out)
         if (it.value !== undefined) node(it.value, inner, out, true)
       }
       return
@@ -144,14 +138,8 @@ function walk(token: CST.Token, frame: Frame | null, out: Flat[]): void {
       const dash = token.items[0]?.start.find((t) => t.type === "seq-item-ind")
       const inner: Frame = { map: false, offset: dash?.offset ?? give(), parent: frame }
       for (const it of token.items) {
-        let emptyItem = false
-        for (const t of it.start) {
-          // `-` and nothing: the run after it follows the empty item, its `-`.
-          if (t.type === "seq-item-ind" && it.value === undefined) {
-            out.push({ t: "content", offset: t.offset, frame: inner, value: true, empty: true })
-            emptyItem = true
-          } else if (!(emptyItem && isProp(t))) side([t], inner, out) // `- &a`: still empty
-        }
+        // `-` and nothing: the run after it follows the empty item, its `-`.
+        indicated(it.start, "seq-item-ind", it.value === undefined, inner, out)
         if (it.value !== undefined) node(it.value, inner, out, true)
       }
       return
@@ -161,8 +149,26 @@ function walk(token: CST.Token, frame: Frame | null, out: Flat[]): void {
   }
 }
 
-/** An anchor or a tag: on an empty value, part of that value. */
-const isProp = (t: CST.Token): boolean => t.type === "anchor" || t.type === "tag"
+/**
+ * The tokens of an item's `indicator` (`:` or `-`) side. When the item has no value, the indicator
+ * stands for that empty value (content a run can follow), and an anchor or a tag after it
+ * (`key: &a`, `- !!str`) is part of it, not content of its own.
+ */
+function indicated(
+  tokens: readonly CST.Token[] | undefined,
+  indicator: "map-value-ind" | "seq-item-ind",
+  empty: boolean,
+  frame: Frame,
+  out: Flat[],
+): void {
+  let seen = false
+  for (const t of tokens ?? []) {
+    if (empty && t.type === indicator) {
+      out.push({ t: "content", offset: t.offset, frame, value: true, empty: true })
+      seen = true
+    } else if (!(seen && (t.type === "anchor" || t.type === "tag"))) side([t], frame, out)
+  }
+}
 
 const isBracket = (t: CST.SourceToken | undefined): boolean =>
   t?.type === "flow-seq-end" || t?.type === "flow-map-end"
@@ -436,7 +442,7 @@ function move(events: Event[], p: Placement, at: readonly number[]): Event[] {
   // go-yaml hands them to the item's first token: they are its foot, after a scalar item; in a map
   // item after its first key's value; in a list item, the same for its first item.
   let first = end
-  while (events[first]?.t === "open" && (events[first] as { list: boolean }).list) first++
+  for (let e = events[first]; e?.t === "open" && e.list; e = events[first]) first++
   const item = events[first]
   let past: number
   if (item?.t === "leaf") past = first + 1

@@ -398,8 +398,9 @@ function readScalar(node: YamlScalar, ctx: Ctx): Scalar {
 /**
  * U+2028 and U+2029 are line breaks to go-yaml (YAML 1.1), plain characters to the yaml package:
  * in single quotes go-yaml drops the blanks around them, in a literal or folded block the
- * indentation after them, as it does after a line break (a folded block keeps the break itself). That is how it writes them (yaml-write.ts), so they read
- * back the same. (Double quotes write them escaped; plain scalars never hold them.)
+ * indentation after them, as it does after a line break (a folded block keeps the break itself).
+ * That is how it writes them (yaml-write.ts), so they read back the same. (Double quotes write
+ * them escaped; plain scalars never hold them.)
  */
 function lineSeparators(node: YamlScalar, text: string, ctx: Ctx): string {
   if (!/[\u2028\u2029]/.test(text)) return text
